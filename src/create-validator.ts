@@ -1,0 +1,297 @@
+import { LRUCache } from "lru-cache";
+import { PicketValidationError } from "./errors.js";
+import type { VerificationKey } from "./jwks/import-key-set.js";
+import { KeyStore } from "./jwks/key-store.js";
+import { evaluateRequirements } from "./requirements/check-requirements.js";
+import {
+  mergeRequirements,
+  type NormalizedRequirements,
+  normalizeRequirements,
+} from "./requirements/normalize-requirements.js";
+import { resolveOptions } from "./resolve-options.js";
+import type {
+  DecodedToken,
+  PicketAccessToken,
+  Requirements,
+  ValidatorEvent,
+  ValidatorOptions,
+} from "./types.js";
+import type { AlgorithmSpec } from "./verify/algorithms.js";
+import { checkHeader } from "./verify/check-header.js";
+import { type ClaimExpectations, checkIssuerAndAudience, checkTimes } from "./verify/check-claims.js";
+import { decodeUnverified } from "./verify/decode-unverified.js";
+import { normalizeClaims } from "./verify/normalize-claims.js";
+import { type ParsedToken, parseToken } from "./verify/parse-token.js";
+import { verifySignature, verifySignatureAsync } from "./verify/verify-signature.js";
+
+/** A Picket access-token validator. Create one per process and share it. */
+export interface Validator {
+  /**
+   * Verifies a token and checks its requirements. Resolves with the normalized claims only when
+   * every check passes; rejects with a {@link PicketValidationError} otherwise. Fetches keys only
+   * when none are cached or the token names an unknown `kid`.
+   */
+  validate(token: string, requirements?: Requirements): Promise<PicketAccessToken>;
+  /**
+   * {@link Validator.validate}, synchronously, from cached keys only: throws `ERR_KEY_NOT_FOUND`
+   * where a key fetch would be needed. Call `await ready()` once first.
+   */
+  validateSync(token: string, requirements?: Requirements): PicketAccessToken;
+  /** Loads the keys now, so that start-up fails fast when they cannot be had. */
+  ready(): Promise<void>;
+  /** Reloads the keys now, whatever the cache ages and cooldowns. */
+  refresh(): Promise<void>;
+  /** Decodes a token without any check, for debugging and logging only. */
+  decodeUnverified(token: string): DecodedToken;
+}
+
+interface CachedToken {
+  claims: PicketAccessToken;
+  key: VerificationKey;
+}
+
+interface PreparedToken extends ParsedToken {
+  spec: AlgorithmSpec;
+  kid: string | undefined;
+  data: Buffer;
+}
+
+/**
+ * Creates a validator of Picket access tokens. Throws a `TypeError` at once for bad options.
+ *
+ * @example
+ * ```ts
+ * import { createValidator } from "picket-validate";
+ *
+ * const validator = createValidator({ projectId: process.env.PICKET_PROJECT_ID! });
+ * await validator.ready();
+ * const user = await validator.validate(accessToken, {
+ *   contractAddress: "0x8a90cab2b38dba80c64b7734e58ee1db38b8992e",
+ *   minTokenBalance: "1",
+ * });
+ * console.log(user.walletAddress, user.tokenBalance);
+ * ```
+ */
+export function createValidator(options: ValidatorOptions): Validator {
+  const resolved = resolveOptions(options);
+  const { clock, onEvent } = resolved;
+  const emit = (event: ValidatorEvent): void => {
+    try {
+      onEvent?.(event);
+    } catch {
+      // A faulty metrics hook must never decide a token's fate.
+    }
+  };
+  const store = new KeyStore({
+    jwksUri: resolved.jwksUri,
+    jwks: resolved.jwks,
+    algorithms: [...resolved.algorithms.values()],
+    clock,
+    fetch: resolved.fetch,
+    settings: resolved.jwksCache,
+    emit,
+  });
+  const tokenCache =
+    resolved.tokenCacheMax === undefined
+      ? undefined
+      : new LRUCache<string, CachedToken>({ max: resolved.tokenCacheMax });
+  const expectations: ClaimExpectations = {
+    issuer: resolved.issuer,
+    audience: resolved.projectId,
+    clockTolerance: resolved.clockTolerance,
+    maxTokenAge: resolved.maxTokenAge,
+  };
+  // The key that last verified a token without `kid`, per algorithm: tried first next time.
+  const lastKeyWithoutKid = new Map<string, VerificationKey>();
+  let pending = 0;
+
+  function requirementsFor(perCall: Requirements | undefined): NormalizedRequirements {
+    if (perCall === undefined) return resolved.normalizedRequirements;
+    return normalizeRequirements(mergeRequirements(resolved.requirements, perCall));
+  }
+
+  function enforce(claims: PicketAccessToken, requirements: NormalizedRequirements): void {
+    const result = evaluateRequirements(claims, requirements);
+    if (!result.ok) {
+      throw new PicketValidationError(
+        "ERR_REQUIREMENTS_NOT_MET",
+        `Requirements not met: ${result.failures.map((failure) => failure.message).join("; ")}`,
+        { failures: result.failures },
+      );
+    }
+  }
+
+  function checkTokenType(token: unknown): string {
+    if (token === undefined || token === null || token === "") {
+      throw new PicketValidationError("ERR_TOKEN_MISSING", "No token was given");
+    }
+    if (typeof token !== "string") {
+      throw new PicketValidationError("ERR_TOKEN_MALFORMED", "Malformed token: not a string");
+    }
+    return token;
+  }
+
+  /** The cached verdict of a token seen before, with time and requirements checked anew. */
+  function fromCache(
+    token: string,
+    requirements: NormalizedRequirements,
+  ): PicketAccessToken | undefined {
+    const entry = tokenCache?.get(token);
+    if (entry === undefined) return undefined;
+    if (!store.has(entry.key)) {
+      tokenCache?.delete(token);
+      return undefined;
+    }
+    try {
+      checkTimes(entry.claims, clock(), expectations);
+    } catch (error) {
+      tokenCache?.delete(token);
+      throw error;
+    }
+    enforce(entry.claims, requirements);
+    return entry.claims;
+  }
+
+  function prepare(token: string): PreparedToken {
+    if (token.length > resolved.maxTokenBytes) {
+      throw new PicketValidationError(
+        "ERR_TOKEN_TOO_LARGE",
+        `The token is longer than maxTokenBytes (${resolved.maxTokenBytes})`,
+      );
+    }
+    const parsed = parseToken(token);
+    const spec = checkHeader(parsed.header, resolved.algorithms);
+    return {
+      ...parsed,
+      spec,
+      kid: parsed.header.kid as string | undefined,
+      data: Buffer.from(parsed.signingInput, "latin1"),
+    };
+  }
+
+  /** The keys in the order to try them: for a token without `kid`, the last good key first. */
+  function ordered(
+    prepared: PreparedToken,
+    keys: readonly VerificationKey[],
+  ): readonly VerificationKey[] {
+    if (prepared.kid !== undefined || keys.length < 2) return keys;
+    const last = lastKeyWithoutKid.get(prepared.spec.name);
+    if (last === undefined || keys[0] === last || !keys.includes(last)) return keys;
+    return [last, ...keys.filter((key) => key !== last)];
+  }
+
+  function verifySync(
+    prepared: PreparedToken,
+    keys: readonly VerificationKey[],
+  ): VerificationKey | undefined {
+    for (const key of ordered(prepared, keys)) {
+      if (verifySignature(prepared.spec, key.key, prepared.data, prepared.signature)) {
+        return remember(prepared, key);
+      }
+    }
+    return undefined;
+  }
+
+  async function verifyOffThread(
+    prepared: PreparedToken,
+    keys: readonly VerificationKey[],
+  ): Promise<VerificationKey | undefined> {
+    for (const key of ordered(prepared, keys)) {
+      if (await verifySignatureAsync(prepared.spec, key.key, prepared.data, prepared.signature)) {
+        return remember(prepared, key);
+      }
+    }
+    return undefined;
+  }
+
+  function remember(prepared: PreparedToken, key: VerificationKey): VerificationKey {
+    if (prepared.kid === undefined) lastKeyWithoutKid.set(prepared.spec.name, key);
+    return key;
+  }
+
+  function keyNotFound(prepared: PreparedToken): PicketValidationError {
+    const which =
+      prepared.kid === undefined
+        ? `for ${prepared.spec.name}`
+        : `with kid ${JSON.stringify(prepared.kid.slice(0, 64))}`;
+    return new PicketValidationError("ERR_KEY_NOT_FOUND", `No key ${which} in the key set`);
+  }
+
+  function signatureInvalid(): PicketValidationError {
+    return new PicketValidationError("ERR_SIGNATURE_INVALID", "The token's signature is invalid");
+  }
+
+  /** The checks after the signature: claims, then requirements. Caches the verified claims. */
+  function accept(
+    token: string,
+    prepared: PreparedToken,
+    key: VerificationKey,
+    requirements: NormalizedRequirements,
+  ): PicketAccessToken {
+    checkIssuerAndAudience(prepared.claims, expectations);
+    const exp = checkTimes(prepared.claims, clock(), expectations);
+    const claims = normalizeClaims(prepared.claims, exp);
+    tokenCache?.set(token, { claims, key });
+    enforce(claims, requirements);
+    return claims;
+  }
+
+  function validateSync(token: string, perCall?: Requirements): PicketAccessToken {
+    const requirements = requirementsFor(perCall);
+    const checked = checkTokenType(token);
+    const cached = fromCache(checked, requirements);
+    if (cached !== undefined) return cached;
+    const prepared = prepare(checked);
+    const keys = store.peek(prepared.kid, prepared.spec.name);
+    if (keys === undefined || keys.length === 0) throw keyNotFound(prepared);
+    const key = verifySync(prepared, keys);
+    if (key === undefined) throw signatureInvalid();
+    return accept(checked, prepared, key, requirements);
+  }
+
+  async function validate(token: string, perCall?: Requirements): Promise<PicketAccessToken> {
+    // Overlapping calls verify on the thread pool; a lone call stays on this thread, where it is cheaper.
+    const overlapping = pending > 0;
+    pending += 1;
+    try {
+      const requirements = requirementsFor(perCall);
+      const checked = checkTokenType(token);
+      const cached = fromCache(checked, requirements);
+      if (cached !== undefined) return cached;
+      const prepared = prepare(checked);
+      let keys = store.peek(prepared.kid, prepared.spec.name);
+      if (keys === undefined) {
+        await store.ensureLoaded();
+        keys = store.peek(prepared.kid, prepared.spec.name) ?? [];
+      }
+      if (keys.length === 0 && (await store.refetchForUnknownKey(prepared.kid))) {
+        keys = store.peek(prepared.kid, prepared.spec.name) ?? [];
+      }
+      if (keys.length === 0) throw keyNotFound(prepared);
+      const verify = overlapping || pending > 1 ? verifyOffThread : verifySync;
+      let key = await verify(prepared, keys);
+      // Tokens without `kid` cannot name a new key: a failure may mean the keys were rotated.
+      if (key === undefined && prepared.kid === undefined) {
+        const before = keys;
+        if (await store.refetchForUnknownKey(undefined)) {
+          keys = store.peek(undefined, prepared.spec.name) ?? [];
+          if (keys !== before) key = verifySync(prepared, keys);
+        }
+      }
+      if (key === undefined) throw signatureInvalid();
+      return accept(checked, prepared, key, requirements);
+    } finally {
+      queueMicrotask(() => {
+        pending -= 1;
+      });
+    }
+  }
+
+  return {
+    validate,
+    validateSync,
+    ready: () => store.ensureLoaded(),
+    refresh: () => store.refresh(),
+    decodeUnverified,
+  };
+}

@@ -1,0 +1,28 @@
+export { PICKET_ISSUER, PICKET_JWKS_URI } from "./constants.js";
+export { createValidator, type Validator } from "./create-validator.js";
+export {
+  ERROR_STATUS,
+  type ErrorCode,
+  isPicketValidationError,
+  PicketValidationError,
+  type PicketValidationErrorOptions,
+} from "./errors.js";
+export { parseBearer } from "./http/parse-bearer.js";
+export { checkRequirements } from "./requirements/check-requirements.js";
+export type {
+  Amount,
+  DecodedToken,
+  JwksCacheOptions,
+  JwksFetchReason,
+  PicketAccessToken,
+  PicketClaims,
+  RequirementFailure,
+  Requirements,
+  RequirementsResult,
+  TokenBalances,
+  TokenCacheOptions,
+  TokenId,
+  ValidatorEvent,
+  ValidatorOptions,
+} from "./types.js";
+export { decodeUnverified } from "./verify/decode-unverified.js";

@@ -1,0 +1,116 @@
+import { PicketValidationError } from "../errors.js";
+import { parseJsonSafely } from "./parse-json-safely.js";
+
+/** Limits of one JWKS fetch. */
+export interface FetchJwksOptions {
+  fetch: typeof globalThis.fetch;
+  timeout: number;
+  maxBytes: number;
+}
+
+/**
+ * Fetches and parses a JWKS document: one request, no redirects, `200` with a JSON body only,
+ * the body counted while it streams and cut off past `maxBytes`, the whole exchange bounded by
+ * `timeout`. Throws `ERR_JWKS_UNAVAILABLE` when the endpoint cannot be reached or answers
+ * otherwise, `ERR_JWKS_INVALID` when its answer is not JSON of a sane size.
+ */
+export async function fetchJwks(uri: string, options: FetchJwksOptions): Promise<unknown> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), options.timeout);
+  timer.unref?.();
+  try {
+    const response = await request(uri, options.fetch, controller.signal, options.timeout);
+    const body = await readBody(response, options.maxBytes, controller.signal, options.timeout);
+    try {
+      return parseJsonSafely(body);
+    } catch (cause) {
+      throw new PicketValidationError("ERR_JWKS_INVALID", "The JWKS response is not JSON", { cause });
+    }
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function request(
+  uri: string,
+  fetchImpl: typeof globalThis.fetch,
+  signal: AbortSignal,
+  timeout: number,
+): Promise<Response> {
+  let response: Response;
+  try {
+    response = await fetchImpl(uri, {
+      signal,
+      redirect: "manual",
+      headers: { accept: "application/json, application/jwk-set+json" },
+    });
+  } catch (cause) {
+    throw unavailable(signal, timeout, "could not be fetched", cause);
+  }
+  if (response.status !== 200) {
+    await response.body?.cancel().catch(() => undefined);
+    const detail = response.status >= 300 && response.status < 400 ? " (redirects are not followed)" : "";
+    throw new PicketValidationError(
+      "ERR_JWKS_UNAVAILABLE",
+      `The JWKS endpoint answered ${response.status}${detail}`,
+    );
+  }
+  const type = response.headers.get("content-type");
+  if (type !== null && !/\bjson\b|\+json\b/i.test(type)) {
+    await response.body?.cancel().catch(() => undefined);
+    throw new PicketValidationError("ERR_JWKS_INVALID", `The JWKS response is ${type}, not JSON`);
+  }
+  return response;
+}
+
+async function readBody(
+  response: Response,
+  maxBytes: number,
+  signal: AbortSignal,
+  timeout: number,
+): Promise<string> {
+  const declared = Number(response.headers.get("content-length") ?? "0");
+  if (declared > maxBytes) {
+    await response.body?.cancel().catch(() => undefined);
+    throw tooLarge(maxBytes);
+  }
+  if (response.body === null) return "";
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > maxBytes) {
+        await reader.cancel().catch(() => undefined);
+        throw tooLarge(maxBytes);
+      }
+      chunks.push(value);
+    }
+  } catch (cause) {
+    if (cause instanceof PicketValidationError) throw cause;
+    throw unavailable(signal, timeout, "response could not be read", cause);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function tooLarge(maxBytes: number): PicketValidationError {
+  return new PicketValidationError(
+    "ERR_JWKS_INVALID",
+    `The JWKS response is larger than maxBytes (${maxBytes} bytes)`,
+  );
+}
+
+function unavailable(
+  signal: AbortSignal,
+  timeout: number,
+  what: string,
+  cause: unknown,
+): PicketValidationError {
+  const message = signal.aborted
+    ? `The JWKS endpoint did not answer within ${timeout} ms`
+    : `The JWKS ${what}`;
+  return new PicketValidationError("ERR_JWKS_UNAVAILABLE", message, { cause });
+}

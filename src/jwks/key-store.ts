@@ -1,0 +1,232 @@
+import { LRUCache } from "lru-cache";
+import { PicketValidationError } from "../errors.js";
+import type { JwksFetchReason, ValidatorEvent } from "../types.js";
+import type { AlgorithmSpec } from "../verify/algorithms.js";
+import { fetchJwks } from "./fetch-jwks.js";
+import { type ImportedKeySet, importKeySet, type VerificationKey } from "./import-key-set.js";
+
+/** Resolved key cache settings, in milliseconds. */
+export interface KeyStoreSettings {
+  maxAge: number;
+  staleIfError: number;
+  cooldown: number;
+  timeout: number;
+  maxKeys: number;
+  maxBytes: number;
+}
+
+/** What a {@link KeyStore} needs. */
+export interface KeyStoreOptions {
+  jwksUri: string | undefined;
+  jwks: unknown;
+  algorithms: readonly AlgorithmSpec[];
+  clock: () => number;
+  fetch: typeof globalThis.fetch;
+  settings: KeyStoreSettings;
+  emit: (event: ValidatorEvent) => void;
+}
+
+/**
+ * The JWKS key cache. Lookups are synchronous and never wait for the network: stale keys keep
+ * serving while one background fetch refreshes them. Fetches are shared between concurrent
+ * callers, limited to one per cooldown for unknown keys, and backed off after failures.
+ */
+export class KeyStore {
+  readonly #options: KeyStoreOptions;
+  readonly #settings: KeyStoreSettings;
+  readonly #byKid: LRUCache<string, VerificationKey[]>;
+  #byAlgorithm = new Map<string, VerificationKey[]>();
+  #current = new Set<VerificationKey>();
+  #loadedAt: number | undefined;
+  #lastAttemptAt = Number.NEGATIVE_INFINITY;
+  #nextRetryAt = Number.NEGATIVE_INFINITY;
+  #failures = 0;
+  #lastError: PicketValidationError | undefined;
+  #inFlight: Promise<PicketValidationError | undefined> | undefined;
+
+  constructor(options: KeyStoreOptions) {
+    this.#options = options;
+    this.#settings = options.settings;
+    this.#byKid = new LRUCache({ max: options.settings.maxKeys });
+    if (options.jwks !== undefined) {
+      this.#track(this.#load(async () => options.jwks, undefined));
+    }
+  }
+
+  /**
+   * The keys that may verify a token with this `kid` (all keys fitting `alg` when there is no
+   * `kid`), or `undefined` when no usable key set is loaded. May start a background refresh.
+   */
+  peek(kid: string | undefined, alg: string): readonly VerificationKey[] | undefined {
+    if (this.#loadedAt === undefined) return undefined;
+    if (this.#options.jwksUri !== undefined) {
+      const age = this.#options.clock() - this.#loadedAt;
+      if (age >= Math.max(this.#settings.staleIfError, this.#settings.maxAge)) return undefined;
+      if (age >= this.#settings.maxAge) this.#refreshInBackground(age);
+    }
+    if (kid === undefined) return this.#byAlgorithm.get(alg) ?? [];
+    const keys = this.#byKid.get(kid);
+    if (keys === undefined) return [];
+    return keys.every((key) => key.algorithms.has(alg))
+      ? keys
+      : keys.filter((key) => key.algorithms.has(alg));
+  }
+
+  /** Whether a key is still in the current key set. */
+  has(key: VerificationKey): boolean {
+    return this.#current.has(key);
+  }
+
+  /** The number of keys in the current set. */
+  get size(): number {
+    return this.#current.size;
+  }
+
+  /**
+   * Waits until a usable key set is loaded, fetching one unless a failed fetch is still backing
+   * off. Throws the reason when there is still none.
+   */
+  async ensureLoaded(): Promise<void> {
+    const pending = this.#inFlight ?? this.#fetchIfAllowed(this.#loadedAt === undefined ? "initial" : "refresh");
+    if (pending !== undefined) await pending;
+    if (this.#usable()) return;
+    throw (
+      this.#lastError ??
+      new PicketValidationError("ERR_JWKS_UNAVAILABLE", "No key set is loaded and none can be fetched now")
+    );
+  }
+
+  /**
+   * For a token whose key is not in the set: fetches once per cooldown, shared by all callers.
+   * Resolves `true` when a fetch ran (the caller should look again), `false` when refused.
+   */
+  async refetchForUnknownKey(kid: string | undefined): Promise<boolean> {
+    if (this.#inFlight !== undefined) {
+      await this.#inFlight;
+      return true;
+    }
+    if (this.#options.jwksUri === undefined) return false;
+    const now = this.#options.clock();
+    const allowedAt = Math.max(this.#lastAttemptAt + this.#settings.cooldown, this.#nextRetryAt);
+    if (now < allowedAt) {
+      this.#options.emit({ type: "jwks_cooldown", kid, retryInMs: allowedAt - now });
+      return false;
+    }
+    await this.#fetch("unknown_kid");
+    return true;
+  }
+
+  /** Fetches now, whatever the cooldown; shares a fetch already under way. Throws if it fails. */
+  async refresh(): Promise<void> {
+    if (this.#options.jwksUri === undefined) {
+      await this.ensureLoaded();
+      return;
+    }
+    const error = await (this.#inFlight ?? this.#fetch("manual"));
+    if (error !== undefined) throw error;
+  }
+
+  /** Whether keys are loaded and young enough to use. */
+  #usable(): boolean {
+    if (this.#loadedAt === undefined) return false;
+    if (this.#options.jwksUri === undefined) return true;
+    const age = this.#options.clock() - this.#loadedAt;
+    return age < Math.max(this.#settings.staleIfError, this.#settings.maxAge);
+  }
+
+  #refreshInBackground(age: number): void {
+    if (this.#inFlight !== undefined || this.#options.clock() < this.#nextRetryAt) return;
+    this.#options.emit({ type: "jwks_stale", ageMs: age });
+    this.#fetch(this.#failures > 0 ? "retry" : "refresh");
+  }
+
+  #fetchIfAllowed(reason: JwksFetchReason): Promise<PicketValidationError | undefined> | undefined {
+    if (this.#options.jwksUri === undefined) return undefined;
+    if (this.#options.clock() < this.#nextRetryAt) return undefined;
+    return this.#fetch(this.#failures > 0 ? "retry" : reason);
+  }
+
+  #fetch(reason: JwksFetchReason): Promise<PicketValidationError | undefined> {
+    const uri = this.#options.jwksUri as string;
+    const { timeout, maxBytes } = this.#settings;
+    this.#lastAttemptAt = this.#options.clock();
+    this.#options.emit({ type: "jwks_fetch_start", uri, reason });
+    const fetchImpl = this.#options.fetch;
+    return this.#track(this.#load(() => fetchJwks(uri, { fetch: fetchImpl, timeout, maxBytes }), uri));
+  }
+
+  #track(
+    pending: Promise<PicketValidationError | undefined>,
+  ): Promise<PicketValidationError | undefined> {
+    this.#inFlight = pending;
+    pending.then(() => {
+      if (this.#inFlight === pending) this.#inFlight = undefined;
+    });
+    return pending;
+  }
+
+  /** Loads a key set from a source; resolves with the error instead of rejecting. */
+  async #load(
+    source: () => Promise<unknown>,
+    uri: string | undefined,
+  ): Promise<PicketValidationError | undefined> {
+    const started = this.#options.clock();
+    try {
+      const imported = await importKeySet(
+        await source(),
+        this.#options.algorithms,
+        this.#settings.maxKeys,
+      );
+      if (imported.keys.length === 0) {
+        throw new PicketValidationError(
+          "ERR_JWKS_INVALID",
+          `The key set has no usable key for ${this.#options.algorithms.map((a) => a.name).join(", ")} (${imported.ignored} ignored)`,
+        );
+      }
+      this.#install(imported);
+      if (uri !== undefined) {
+        this.#options.emit({
+          type: "jwks_fetch_success",
+          uri,
+          keys: imported.keys.length,
+          ignored: imported.ignored,
+          durationMs: this.#options.clock() - started,
+        });
+      }
+      return undefined;
+    } catch (cause) {
+      const error =
+        cause instanceof PicketValidationError
+          ? cause
+          : new PicketValidationError("ERR_JWKS_INVALID", "The key set could not be imported", { cause });
+      this.#failures += 1;
+      this.#lastError = error;
+      const backoff = Math.min(this.#settings.cooldown * 2 ** (this.#failures - 1), this.#settings.maxAge);
+      this.#nextRetryAt = this.#options.clock() + backoff;
+      if (uri !== undefined) {
+        this.#options.emit({
+          type: "jwks_fetch_failure",
+          uri,
+          error,
+          durationMs: this.#options.clock() - started,
+        });
+      }
+      return error;
+    }
+  }
+
+  #install(imported: ImportedKeySet): void {
+    this.#byKid.clear();
+    const byAlgorithm = new Map<string, VerificationKey[]>();
+    for (const key of imported.keys) {
+      if (key.kid !== undefined) this.#byKid.set(key.kid, [...(this.#byKid.get(key.kid) ?? []), key]);
+      for (const alg of key.algorithms) byAlgorithm.set(alg, [...(byAlgorithm.get(alg) ?? []), key]);
+    }
+    this.#byAlgorithm = byAlgorithm;
+    this.#current = new Set(imported.keys);
+    this.#loadedAt = this.#options.clock();
+    this.#failures = 0;
+    this.#nextRetryAt = Number.NEGATIVE_INFINITY;
+    this.#lastError = undefined;
+  }
+}

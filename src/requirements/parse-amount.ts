@@ -1,0 +1,36 @@
+import BigNumber from "bignumber.js";
+
+const PLAIN_DECIMAL = /^\d+(\.\d+)?$/;
+const MAX_TOKEN_ID = (1n << 256n) - 1n;
+const INTEGER = /^\d+$/;
+
+/**
+ * Reads an amount exactly: a plain non-negative decimal string (no exponent, sign, hex or
+ * whitespace), a finite non-negative number through its shortest decimal form, or a
+ * non-negative bigint. Returns `undefined` for anything else.
+ */
+export function parseAmount(value: unknown): BigNumber | undefined {
+  if (typeof value === "string") {
+    return PLAIN_DECIMAL.test(value) ? new BigNumber(value) : undefined;
+  }
+  if (typeof value === "number") {
+    return Number.isFinite(value) && value >= 0 ? new BigNumber(String(value)) : undefined;
+  }
+  if (typeof value === "bigint") {
+    return value >= 0n ? new BigNumber(value.toString()) : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * Reads a token ID: a non-negative integer up to 2^256 - 1, as a decimal string, a safe integer
+ * or a bigint. Returns `undefined` for anything else, so that `"007"` and `7` are one ID.
+ */
+export function parseTokenId(value: unknown): bigint | undefined {
+  let id: bigint;
+  if (typeof value === "string" && INTEGER.test(value) && value.length <= 80) id = BigInt(value);
+  else if (typeof value === "number" && Number.isSafeInteger(value)) id = BigInt(value);
+  else if (typeof value === "bigint") id = value;
+  else return undefined;
+  return id >= 0n && id <= MAX_TOKEN_ID ? id : undefined;
+}

@@ -1,0 +1,163 @@
+import {
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  type JsonWebKey,
+  type KeyObject,
+  randomUUID,
+  sign,
+} from "node:crypto";
+import type { JSONWebKeySet, JWK } from "jose";
+import { PICKET_ISSUER } from "../constants.js";
+import { createValidator, type Validator } from "../create-validator.js";
+import type { PicketClaims, ValidatorOptions } from "../types.js";
+import { type JwksServer, serveJwks } from "./serve-jwks.js";
+
+/** Options of {@link createTestIssuer}. */
+export interface TestIssuerOptions {
+  /**
+   * The project ID minted tokens carry as `aud`.
+   * @default a random UUID
+   */
+  projectId?: string;
+  /** When given, keys carry this `kid` and tokens name it; otherwise tokens carry no `kid`, as Picket's usually do. */
+  kid?: string;
+  /** A private P-256 JWK to sign with, for reproducible fixtures. @default a fresh key */
+  privateJwk?: JWK;
+  /**
+   * The current time in milliseconds, for `iat` and `exp`.
+   * @default Date.now
+   */
+  clock?: () => number;
+}
+
+/** Options of {@link TestIssuer.sign}. */
+export interface SignOptions {
+  /**
+   * Seconds from now to `exp`.
+   * @default 3600
+   */
+  expiresIn?: number;
+  /** Header members to add or override; a member set to `undefined` is removed. */
+  header?: Record<string, unknown>;
+  /** Claims to leave out, such as `["exp"]`. */
+  omit?: readonly string[];
+}
+
+/** A fake Picket for tests: one ES256 key pair that mints Picket-shaped tokens. */
+export interface TestIssuer {
+  /** The `aud` of minted tokens. */
+  readonly projectId: string;
+  /** The public key set (no private material). */
+  readonly jwks: JSONWebKeySet;
+  /** The private JWK, for writing fixtures. Never use it outside tests. */
+  readonly privateJwk: JWK;
+  /** The `kid` of the current key. */
+  readonly kid: string;
+  /** The wallet address minted tokens name by default. */
+  readonly walletAddress: string;
+  /** Mints a signed token; `claims` override the defaults. */
+  sign(claims?: PicketClaims, options?: SignOptions): string;
+  /** A validator wired to this issuer's keys, fully offline. */
+  validator(options?: Partial<ValidatorOptions>): Validator;
+  /** Replaces the key with a new one under a new `kid`, and returns that `kid`. */
+  rotate(): string;
+  /** Serves the current key set over real HTTP on 127.0.0.1. */
+  serve(): Promise<JwksServer>;
+}
+
+const DEFAULT_WALLET = "0x8F7A3f0E6b2B4dB2cE1f5A9d4C3b2A1908F7e6D5";
+
+/**
+ * Creates a test issuer: a fresh ES256 key pair that mints Picket-shaped access tokens, the
+ * matching public key set, and a loopback key server, so that your token-gated endpoints can be
+ * tested without Picket.
+ *
+ * @example
+ * ```ts
+ * import { createTestIssuer } from "picket-validate/testing";
+ *
+ * const issuer = createTestIssuer();
+ * const validator = issuer.validator();
+ * const token = issuer.sign({ contractAddress: "0xabc…", tokenBalance: "3" });
+ * const user = await validator.validate(token, { contractAddress: "0xabc…", minTokenBalance: 2 });
+ * ```
+ */
+export function createTestIssuer(options: TestIssuerOptions = {}): TestIssuer {
+  const projectId = options.projectId ?? randomUUID();
+  const clock = options.clock ?? Date.now;
+  const namesKid = options.kid !== undefined;
+  let generation = 1;
+  let kid = options.kid ?? `test-key-${generation}`;
+  let privateKey = loadKey(options.privateJwk);
+  let publicJwk = publicJwkOf(privateKey, kid);
+
+  return {
+    projectId,
+    get jwks() {
+      return { keys: [publicJwk] };
+    },
+    get privateJwk() {
+      return privateKey.export({ format: "jwk" }) as JWK;
+    },
+    get kid() {
+      return kid;
+    },
+    walletAddress: DEFAULT_WALLET,
+    sign(claims = {}, signOptions = {}) {
+      const now = Math.floor(clock() / 1000);
+      const payload: Record<string, unknown> = {
+        iss: PICKET_ISSUER,
+        aud: projectId,
+        sub: `ethereum:${DEFAULT_WALLET}`,
+        chain: "ethereum",
+        walletAddress: DEFAULT_WALLET,
+        displayAddress: DEFAULT_WALLET,
+        iat: now,
+        exp: now + (signOptions.expiresIn ?? 3600),
+        tid: randomUUID(),
+        ver: 1,
+        ...claims,
+      };
+      for (const name of signOptions.omit ?? []) delete payload[name];
+      const header = {
+        alg: "ES256",
+        typ: "JWT",
+        ...(namesKid ? { kid } : {}),
+        ...signOptions.header,
+      };
+      const input = `${encode(header)}.${encode(payload)}`;
+      const signature = sign("sha256", Buffer.from(input), { key: privateKey, dsaEncoding: "ieee-p1363" });
+      return `${input}.${signature.toString("base64url")}`;
+    },
+    validator(validatorOptions = {}) {
+      return createValidator({ projectId, jwks: { keys: [publicJwk] }, ...validatorOptions });
+    },
+    rotate() {
+      generation += 1;
+      kid = `${options.kid ?? "test-key"}-${generation}`;
+      privateKey = loadKey(undefined);
+      publicJwk = publicJwkOf(privateKey, kid);
+      return kid;
+    },
+    serve() {
+      return serveJwks(() => ({ keys: [publicJwk] }));
+    },
+  };
+}
+
+function loadKey(privateJwk: JWK | undefined): KeyObject {
+  if (privateJwk === undefined) {
+    return generateKeyPairSync("ec", { namedCurve: "prime256v1" }).privateKey;
+  }
+  return createPrivateKey({ key: privateJwk as JsonWebKey, format: "jwk" });
+}
+
+function publicJwkOf(privateKey: KeyObject, kid: string): JWK {
+  const { kty, crv, x, y } = createPublicKey(privateKey).export({ format: "jwk" });
+  return { kty, crv, x, y, kid, alg: "ES256", use: "sig" } as JWK;
+}
+
+function encode(value: unknown): string {
+  return Buffer.from(JSON.stringify(value)).toString("base64url");
+}

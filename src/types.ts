@@ -1,0 +1,207 @@
+import type { JSONWebKeySet } from "jose";
+
+/** A decimal amount: a plain non-negative decimal string, a finite number or a bigint. */
+export type Amount = string | number | bigint;
+
+/** A token ID: a non-negative integer up to 2^256 - 1, as a decimal string, number or bigint. */
+export type TokenId = string | number | bigint;
+
+/** Balances per requirement key, as Picket issues them for incremental authorization. */
+export interface TokenBalances {
+  contractAddress?: Record<string, string>;
+  collection?: Record<string, string>;
+  tokenIds?: Record<string, string>;
+  creatorAddress?: Record<string, string>;
+}
+
+/** The claims of a Picket access token as Picket sends them. */
+export interface PicketClaims {
+  iss?: string;
+  aud?: string | string[];
+  sub?: string;
+  exp?: number;
+  /** Older name of `exp`. */
+  ext?: number;
+  iat?: number;
+  nbf?: number;
+  tid?: string;
+  ver?: number;
+  chain?: string;
+  walletAddress?: string;
+  displayAddress?: string;
+  email?: string;
+  contractAddress?: string;
+  tokenBalance?: string;
+  /** Older name of `tokenBalance`. */
+  numTokens?: string;
+  tokenIds?: string[];
+  tokenBalances?: TokenBalances;
+  [claim: string]: unknown;
+}
+
+/**
+ * A verified Picket access token: every claim as sent, with `chain`, `walletAddress`, `exp` and
+ * `tokenBalance` normalized from their older or derived forms.
+ */
+export interface PicketAccessToken extends PicketClaims {
+  /** From the `chain` claim, else from `sub` (`chain:address` or `chain/network:address`). */
+  chain: string;
+  /** From the `walletAddress` claim, else from `sub`. */
+  walletAddress: string;
+  /** From `exp`, else the legacy `ext`. */
+  exp: number;
+}
+
+/** Token-gating requirements, as Picket's `requirements` object. */
+export interface Requirements {
+  /** The token's chain must equal this. */
+  chain?: string;
+  /** The contract whose balance counts. */
+  contractAddress?: string;
+  /** The summed balance must be at least this; more than zero where it is not given. */
+  minTokenBalance?: Amount;
+  /** Token IDs whose balances count (they narrow `contractAddress`, they are not added to it). */
+  tokenIds?: readonly TokenId[];
+  /** Collections whose balances count. */
+  collection?: string | readonly string[];
+  /** A creator whose tokens count. */
+  creatorAddress?: string;
+  /** Wallets that pass whatever they hold: an alternative to the token requirements. */
+  allowedWallets?: readonly string[];
+}
+
+/** Why one requirement failed. */
+export interface RequirementFailure {
+  /** The requirement that failed. */
+  requirement: "chain" | "allowedWallets" | "tokenBalance";
+  /** A short machine-readable reason. */
+  reason: "mismatch" | "not_listed" | "insufficient_balance" | "claim_invalid";
+  /** A sentence for logs. */
+  message: string;
+  /** What was required, as a string. */
+  required?: string;
+  /** What the token has, as a string. */
+  actual?: string;
+}
+
+/** The result of {@link checkRequirements}. */
+export type RequirementsResult =
+  | { ok: true }
+  | { ok: false; failures: readonly RequirementFailure[] };
+
+/** Settings of the JWKS key cache. Durations in milliseconds. */
+export interface JwksCacheOptions {
+  /**
+   * Keys are refreshed in the background after this age, while the old ones keep serving.
+   * @default 600_000 (10 minutes)
+   */
+  maxAge?: number;
+  /**
+   * While the endpoint fails, keys up to this age are still used.
+   * @default 86_400_000 (24 hours)
+   */
+  staleIfError?: number;
+  /**
+   * At most one fetch per cooldown for tokens with an unknown `kid`; also the first retry delay
+   * after a failed fetch.
+   * @default 30_000
+   */
+  cooldown?: number;
+  /**
+   * Per-fetch timeout.
+   * @default 5_000
+   */
+  timeout?: number;
+  /**
+   * Keys kept; the LRU evicts the rest.
+   * @default 100
+   */
+  maxKeys?: number;
+  /**
+   * Larger JWKS responses are refused, counted while streaming.
+   * @default 1_048_576
+   */
+  maxBytes?: number;
+}
+
+/** Settings of the verified-token cache. */
+export interface TokenCacheOptions {
+  /**
+   * Tokens kept.
+   * @default 10_000
+   */
+  max?: number;
+}
+
+/** What the validator reports through `onEvent`. */
+export type ValidatorEvent =
+  | { type: "jwks_fetch_start"; uri: string; reason: JwksFetchReason }
+  | { type: "jwks_fetch_success"; uri: string; keys: number; ignored: number; durationMs: number }
+  | { type: "jwks_fetch_failure"; uri: string; error: Error; durationMs: number }
+  | { type: "jwks_stale"; ageMs: number }
+  | { type: "jwks_cooldown"; kid: string | undefined; retryInMs: number };
+
+/** Why a key fetch started. */
+export type JwksFetchReason = "initial" | "refresh" | "unknown_kid" | "retry" | "manual";
+
+/** Options of {@link createValidator}. */
+export interface ValidatorOptions {
+  /** The Picket project ID: the expected `aud`. */
+  projectId: string;
+  /**
+   * Where keys are fetched: `https:` only, `http:` for loopback hosts.
+   * @default PICKET_JWKS_URI (unless `jwks` is given without it)
+   */
+  jwksUri?: string | URL;
+  /** Keys to start with. With `jwks` and no `jwksUri`, the validator never touches the network. */
+  jwks?: JSONWebKeySet;
+  /**
+   * The expected `iss`.
+   * @default "picketapi.com"
+   */
+  issuer?: string;
+  /**
+   * Allowed JWS algorithms, asymmetric only.
+   * @default ["ES256"]
+   */
+  algorithms?: readonly string[];
+  /**
+   * Seconds of leeway for `exp`, `nbf` and `iat`.
+   * @default 0
+   */
+  clockTolerance?: number;
+  /** Seconds: tokens whose `iat` is older are rejected. */
+  maxTokenAge?: number;
+  /** Requirements applied on every call; per-call requirements override them key by key. */
+  requirements?: Requirements;
+  /**
+   * The current time in milliseconds.
+   * @default Date.now
+   */
+  clock?: () => number;
+  /**
+   * The fetch implementation used for the JWKS.
+   * @default globalThis.fetch
+   */
+  fetch?: typeof globalThis.fetch;
+  /**
+   * Longer tokens are rejected before any decoding.
+   * @default 8192
+   */
+  maxTokenBytes?: number;
+  /** Key cache settings. */
+  jwksCache?: JwksCacheOptions;
+  /**
+   * Verified-token cache for repeated tokens; `false` turns it off.
+   * @default { max: 10_000 }
+   */
+  tokenCache?: TokenCacheOptions | false;
+  /** Receives key fetches, refreshes and errors, for metrics and logs. Never throws into validation. */
+  onEvent?: (event: ValidatorEvent) => void;
+}
+
+/** The parts of a compact JWS, decoded without any check. */
+export interface DecodedToken {
+  header: Record<string, unknown>;
+  claims: Record<string, unknown>;
+}

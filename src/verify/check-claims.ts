@@ -1,0 +1,79 @@
+import { PicketValidationError } from "../errors.js";
+
+/** What the standard claims are checked against. */
+export interface ClaimExpectations {
+  issuer: string;
+  audience: string;
+  /** Seconds. */
+  clockTolerance: number;
+  /** Seconds, or `undefined` for no limit. */
+  maxTokenAge: number | undefined;
+}
+
+/** Checks `iss` and `aud` of a verified token. */
+export function checkIssuerAndAudience(
+  claims: Record<string, unknown>,
+  expected: ClaimExpectations,
+): void {
+  if (claims.iss !== expected.issuer) {
+    throw new PicketValidationError(
+      "ERR_ISSUER_INVALID",
+      `The token's issuer is not ${JSON.stringify(expected.issuer)}`,
+    );
+  }
+  const aud = claims.aud;
+  const matches =
+    aud === expected.audience || (Array.isArray(aud) && aud.includes(expected.audience));
+  if (!matches) {
+    throw new PicketValidationError(
+      "ERR_AUDIENCE_INVALID",
+      "The token's audience does not include the project ID",
+    );
+  }
+}
+
+/**
+ * Checks the time claims against `nowMs`: `exp` (else the legacy `ext`) must exist and be in the
+ * future, `nbf` and `iat` not in the future, `iat` not older than `maxTokenAge`. Returns `exp`.
+ */
+export function checkTimes(
+  claims: Record<string, unknown>,
+  nowMs: number,
+  expected: ClaimExpectations,
+): number {
+  const now = Math.floor(nowMs / 1000);
+  const tolerance = expected.clockTolerance;
+  const exp = numericDate(claims, claims.exp !== undefined ? "exp" : "ext");
+  if (exp === undefined) {
+    throw new PicketValidationError("ERR_CLAIM_INVALID", 'The token has no "exp" claim');
+  }
+  if (exp <= now - tolerance) {
+    throw new PicketValidationError("ERR_TOKEN_EXPIRED", "The token has expired");
+  }
+  const nbf = numericDate(claims, "nbf");
+  if (nbf !== undefined && nbf > now + tolerance) {
+    throw new PicketValidationError("ERR_TOKEN_NOT_YET_VALID", "The token is not valid yet (nbf)");
+  }
+  const iat = numericDate(claims, "iat");
+  if (iat !== undefined && iat > now + tolerance) {
+    throw new PicketValidationError("ERR_TOKEN_NOT_YET_VALID", "The token was issued in the future (iat)");
+  }
+  if (expected.maxTokenAge !== undefined) {
+    if (iat === undefined) {
+      throw new PicketValidationError("ERR_CLAIM_INVALID", 'maxTokenAge needs an "iat" claim');
+    }
+    if (now - iat > expected.maxTokenAge + tolerance) {
+      throw new PicketValidationError("ERR_CLAIM_INVALID", "The token is older than maxTokenAge");
+    }
+  }
+  return exp;
+}
+
+function numericDate(claims: Record<string, unknown>, name: string): number | undefined {
+  const value = claims[name];
+  if (value === undefined) return undefined;
+  if (typeof value !== "number" || !Number.isFinite(value)) {
+    throw new PicketValidationError("ERR_CLAIM_INVALID", `The "${name}" claim is not a number`);
+  }
+  return value;
+}

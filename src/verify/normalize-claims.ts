@@ -1,0 +1,57 @@
+import { PicketValidationError } from "../errors.js";
+import type { PicketAccessToken } from "../types.js";
+
+/**
+ * Builds the {@link PicketAccessToken} of verified claims: `chain` and `walletAddress` from their
+ * claims or from `sub` (`chain:address` or the older `chain/network:address`), `exp` as checked,
+ * `tokenBalance` from `tokenBalance` or the older `numTokens`. The result is frozen, so that a
+ * cached token cannot be changed by one caller under another.
+ */
+export function normalizeClaims(claims: Record<string, unknown>, exp: number): PicketAccessToken {
+  const fromSub = parseSubject(claims.sub);
+  const chain = stringClaim(claims, "chain") ?? fromSub?.chain;
+  const walletAddress = stringClaim(claims, "walletAddress") ?? fromSub?.walletAddress;
+  if (!chain || !walletAddress) {
+    throw new PicketValidationError(
+      "ERR_CLAIM_INVALID",
+      'The token names no chain and wallet ("sub", "chain", "walletAddress")',
+    );
+  }
+  const token: PicketAccessToken = { ...claims, chain, walletAddress, exp };
+  const tokenBalance = claims.tokenBalance ?? claims.numTokens;
+  if (tokenBalance !== undefined) token.tokenBalance = tokenBalance as string;
+  return deepFreeze(token);
+}
+
+/** Reads `chain` and `walletAddress` from `sub`: `chain:address` or `chain/network:address`. */
+export function parseSubject(sub: unknown): { chain: string; walletAddress: string } | undefined {
+  if (sub === undefined) return undefined;
+  if (typeof sub !== "string") {
+    throw new PicketValidationError("ERR_CLAIM_INVALID", 'The "sub" claim is not a string');
+  }
+  const colon = sub.indexOf(":");
+  if (colon <= 0) return undefined;
+  const prefix = sub.slice(0, colon);
+  const slash = prefix.indexOf("/");
+  return {
+    chain: slash === -1 ? prefix : prefix.slice(0, slash),
+    walletAddress: sub.slice(colon + 1),
+  };
+}
+
+function stringClaim(claims: Record<string, unknown>, name: string): string | undefined {
+  const value = claims[name];
+  if (value === undefined) return undefined;
+  if (typeof value !== "string") {
+    throw new PicketValidationError("ERR_CLAIM_INVALID", `The "${name}" claim is not a string`);
+  }
+  return value;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
