@@ -17,8 +17,12 @@ import type {
   ValidatorOptions,
 } from "./types.js";
 import type { AlgorithmSpec } from "./verify/algorithms.js";
+import {
+  type ClaimExpectations,
+  checkIssuerAndAudience,
+  checkTimes,
+} from "./verify/check-claims.js";
 import { checkHeader } from "./verify/check-header.js";
-import { type ClaimExpectations, checkIssuerAndAudience, checkTimes } from "./verify/check-claims.js";
 import { decodeUnverified } from "./verify/decode-unverified.js";
 import { normalizeClaims } from "./verify/normalize-claims.js";
 import { type ParsedToken, parseToken } from "./verify/parse-token.js";

@@ -61,13 +61,16 @@ export function resolveOptions(options: ValidatorOptions): ResolvedOptions {
       maxBytes: positiveInteger(cache.maxBytes ?? 1_048_576, "jwksCache.maxBytes"),
     },
     tokenCacheMax:
-      tokenCache === false ? undefined : positiveInteger(tokenCache.max ?? 10_000, "tokenCache.max"),
+      tokenCache === false
+        ? undefined
+        : positiveInteger(tokenCache.max ?? 10_000, "tokenCache.max"),
     onEvent: optionalFunction(options.onEvent, "onEvent"),
   };
 }
 
 function resolveJwksUri(options: ValidatorOptions): string | undefined {
-  if (options.jwksUri === undefined) return options.jwks === undefined ? PICKET_JWKS_URI : undefined;
+  if (options.jwksUri === undefined)
+    return options.jwks === undefined ? PICKET_JWKS_URI : undefined;
   let url: URL;
   try {
     url = new URL(String(options.jwksUri));
@@ -107,7 +110,8 @@ function resolveAlgorithms(algorithms: readonly string[]): ReadonlyMap<string, A
 
 function resolveFetch(fetchImpl: unknown): typeof globalThis.fetch {
   const resolved = optionalFunction(fetchImpl, "fetch") ?? globalThis.fetch;
-  if (typeof resolved !== "function") throw new TypeError("No fetch implementation: pass options.fetch");
+  if (typeof resolved !== "function")
+    throw new TypeError("No fetch implementation: pass options.fetch");
   return resolved as typeof globalThis.fetch;
 }
 

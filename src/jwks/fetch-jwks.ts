@@ -24,7 +24,9 @@ export async function fetchJwks(uri: string, options: FetchJwksOptions): Promise
     try {
       return parseJsonSafely(body);
     } catch (cause) {
-      throw new PicketValidationError("ERR_JWKS_INVALID", "The JWKS response is not JSON", { cause });
+      throw new PicketValidationError("ERR_JWKS_INVALID", "The JWKS response is not JSON", {
+        cause,
+      });
     }
   } finally {
     clearTimeout(timer);
@@ -49,7 +51,8 @@ async function request(
   }
   if (response.status !== 200) {
     await response.body?.cancel().catch(() => undefined);
-    const detail = response.status >= 300 && response.status < 400 ? " (redirects are not followed)" : "";
+    const detail =
+      response.status >= 300 && response.status < 400 ? " (redirects are not followed)" : "";
     throw new PicketValidationError(
       "ERR_JWKS_UNAVAILABLE",
       `The JWKS endpoint answered ${response.status}${detail}`,

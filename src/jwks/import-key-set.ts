@@ -41,8 +41,15 @@ export async function importKeySet(
 }
 
 function keyEntries(jwks: unknown): unknown[] {
-  if (typeof jwks !== "object" || jwks === null || !Array.isArray((jwks as { keys?: unknown }).keys)) {
-    throw new PicketValidationError("ERR_JWKS_INVALID", 'The key set is not a JWKS: no "keys" array');
+  if (
+    typeof jwks !== "object" ||
+    jwks === null ||
+    !Array.isArray((jwks as { keys?: unknown }).keys)
+  ) {
+    throw new PicketValidationError(
+      "ERR_JWKS_INVALID",
+      'The key set is not a JWKS: no "keys" array',
+    );
   }
   return (jwks as { keys: unknown[] }).keys;
 }
@@ -80,7 +87,10 @@ function fittingAlgorithms(
 ): AlgorithmSpec[] {
   if (jwk.kid !== undefined && typeof jwk.kid !== "string") return [];
   if (jwk.use !== undefined && jwk.use !== "sig") return [];
-  if (jwk.key_ops !== undefined && !(Array.isArray(jwk.key_ops) && jwk.key_ops.includes("verify"))) {
+  if (
+    jwk.key_ops !== undefined &&
+    !(Array.isArray(jwk.key_ops) && jwk.key_ops.includes("verify"))
+  ) {
     return [];
   }
   if (PRIVATE_MEMBERS.some((member) => jwk[member] !== undefined)) return [];

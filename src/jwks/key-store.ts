@@ -87,12 +87,16 @@ export class KeyStore {
    * off. Throws the reason when there is still none.
    */
   async ensureLoaded(): Promise<void> {
-    const pending = this.#inFlight ?? this.#fetchIfAllowed(this.#loadedAt === undefined ? "initial" : "refresh");
+    const pending =
+      this.#inFlight ?? this.#fetchIfAllowed(this.#loadedAt === undefined ? "initial" : "refresh");
     if (pending !== undefined) await pending;
     if (this.#usable()) return;
     throw (
       this.#lastError ??
-      new PicketValidationError("ERR_JWKS_UNAVAILABLE", "No key set is loaded and none can be fetched now")
+      new PicketValidationError(
+        "ERR_JWKS_UNAVAILABLE",
+        "No key set is loaded and none can be fetched now",
+      )
     );
   }
 
@@ -152,7 +156,9 @@ export class KeyStore {
     this.#lastAttemptAt = this.#options.clock();
     this.#options.emit({ type: "jwks_fetch_start", uri, reason });
     const fetchImpl = this.#options.fetch;
-    return this.#track(this.#load(() => fetchJwks(uri, { fetch: fetchImpl, timeout, maxBytes }), uri));
+    return this.#track(
+      this.#load(() => fetchJwks(uri, { fetch: fetchImpl, timeout, maxBytes }), uri),
+    );
   }
 
   #track(
@@ -198,10 +204,15 @@ export class KeyStore {
       const error =
         cause instanceof PicketValidationError
           ? cause
-          : new PicketValidationError("ERR_JWKS_INVALID", "The key set could not be imported", { cause });
+          : new PicketValidationError("ERR_JWKS_INVALID", "The key set could not be imported", {
+              cause,
+            });
       this.#failures += 1;
       this.#lastError = error;
-      const backoff = Math.min(this.#settings.cooldown * 2 ** (this.#failures - 1), this.#settings.maxAge);
+      const backoff = Math.min(
+        this.#settings.cooldown * 2 ** (this.#failures - 1),
+        this.#settings.maxAge,
+      );
       this.#nextRetryAt = this.#options.clock() + backoff;
       if (uri !== undefined) {
         this.#options.emit({
@@ -219,8 +230,10 @@ export class KeyStore {
     this.#byKid.clear();
     const byAlgorithm = new Map<string, VerificationKey[]>();
     for (const key of imported.keys) {
-      if (key.kid !== undefined) this.#byKid.set(key.kid, [...(this.#byKid.get(key.kid) ?? []), key]);
-      for (const alg of key.algorithms) byAlgorithm.set(alg, [...(byAlgorithm.get(alg) ?? []), key]);
+      if (key.kid !== undefined)
+        this.#byKid.set(key.kid, [...(this.#byKid.get(key.kid) ?? []), key]);
+      for (const alg of key.algorithms)
+        byAlgorithm.set(alg, [...(byAlgorithm.get(alg) ?? []), key]);
     }
     this.#byAlgorithm = byAlgorithm;
     this.#current = new Set(imported.keys);

@@ -146,7 +146,8 @@ function balanceFromFlatClaims(
   const { contractAddress, tokenIds } = requirements;
   const held = claims.contractAddress;
   const contractMatches =
-    contractAddress === undefined || (typeof held === "string" && sameAddress(held, contractAddress));
+    contractAddress === undefined ||
+    (typeof held === "string" && sameAddress(held, contractAddress));
   if (!contractMatches) return ZERO;
   if (tokenIds !== undefined) {
     const heldIds = claims.tokenIds;

@@ -27,7 +27,9 @@ const KNOWN_KEYS = new Set([
  * Parses requirements strictly. A malformed value is a programming error, never a pass: it
  * throws a `TypeError` naming the field.
  */
-export function normalizeRequirements(requirements: Requirements | undefined): NormalizedRequirements {
+export function normalizeRequirements(
+  requirements: Requirements | undefined,
+): NormalizedRequirements {
   const input: Requirements = requirements ?? {};
   if (typeof input !== "object" || input === null || Array.isArray(input)) {
     throw new TypeError("requirements must be an object");
@@ -86,7 +88,8 @@ function optionalString(value: unknown, name: string): string | undefined {
 
 function optionalStrings(value: unknown, name: string): readonly string[] | undefined {
   if (value === undefined) return undefined;
-  if (!Array.isArray(value)) throw new TypeError(`requirements.${name} must be an array of strings`);
+  if (!Array.isArray(value))
+    throw new TypeError(`requirements.${name} must be an array of strings`);
   return value.map((item, index) => optionalString(item, `${name}[${index}]`) as string);
 }
 

@@ -127,7 +127,10 @@ export function createTestIssuer(options: TestIssuerOptions = {}): TestIssuer {
         ...signOptions.header,
       };
       const input = `${encode(header)}.${encode(payload)}`;
-      const signature = sign("sha256", Buffer.from(input), { key: privateKey, dsaEncoding: "ieee-p1363" });
+      const signature = sign("sha256", Buffer.from(input), {
+        key: privateKey,
+        dsaEncoding: "ieee-p1363",
+      });
       return `${input}.${signature.toString("base64url")}`;
     },
     validator(validatorOptions = {}) {

@@ -32,7 +32,10 @@ export const SUPPORTED_ALGORITHMS: ReadonlyMap<string, AlgorithmSpec> = new Map(
 );
 
 /** Whether a JWK's `kty` and `crv` fit an algorithm. */
-export function keyFitsAlgorithm(jwk: { kty?: unknown; crv?: unknown }, spec: AlgorithmSpec): boolean {
+export function keyFitsAlgorithm(
+  jwk: { kty?: unknown; crv?: unknown },
+  spec: AlgorithmSpec,
+): boolean {
   if (jwk.kty !== spec.kty) return false;
   return spec.crv === undefined || jwk.crv === spec.crv;
 }

@@ -56,7 +56,10 @@ export function checkTimes(
   }
   const iat = numericDate(claims, "iat");
   if (iat !== undefined && iat > now + tolerance) {
-    throw new PicketValidationError("ERR_TOKEN_NOT_YET_VALID", "The token was issued in the future (iat)");
+    throw new PicketValidationError(
+      "ERR_TOKEN_NOT_YET_VALID",
+      "The token was issued in the future (iat)",
+    );
   }
   if (expected.maxTokenAge !== undefined) {
     if (iat === undefined) {

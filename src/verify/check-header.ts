@@ -16,13 +16,19 @@ export function checkHeader(
   const spec = typeof alg === "string" ? allowed.get(alg) : undefined;
   if (spec === undefined) {
     const shown = typeof alg === "string" ? JSON.stringify(alg.slice(0, 32)) : "missing";
-    throw new PicketValidationError("ERR_ALG_NOT_ALLOWED", `The token's alg ${shown} is not allowed`);
+    throw new PicketValidationError(
+      "ERR_ALG_NOT_ALLOWED",
+      `The token's alg ${shown} is not allowed`,
+    );
   }
   if (header.crit !== undefined) {
     throw new PicketValidationError("ERR_ALG_NOT_ALLOWED", 'The "crit" header is not supported');
   }
   if (header.b64 !== undefined && header.b64 !== true) {
-    throw new PicketValidationError("ERR_ALG_NOT_ALLOWED", 'Unencoded payloads ("b64") are not supported');
+    throw new PicketValidationError(
+      "ERR_ALG_NOT_ALLOWED",
+      'Unencoded payloads ("b64") are not supported',
+    );
   }
   for (const member of EMBEDDED_KEY_MEMBERS) {
     if (header[member] !== undefined) {
@@ -33,7 +39,10 @@ export function checkHeader(
     }
   }
   if (header.kid !== undefined && typeof header.kid !== "string") {
-    throw new PicketValidationError("ERR_TOKEN_MALFORMED", 'Malformed token: "kid" is not a string');
+    throw new PicketValidationError(
+      "ERR_TOKEN_MALFORMED",
+      'Malformed token: "kid" is not a string',
+    );
   }
   return spec;
 }

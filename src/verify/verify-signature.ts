@@ -6,7 +6,11 @@ type VerifyKey = Parameters<typeof verify>[2];
 function verifyKey(spec: AlgorithmSpec, key: KeyObject): VerifyKey {
   if (spec.kty === "EC") return { key, dsaEncoding: "ieee-p1363" };
   if (spec.pss) {
-    return { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST };
+    return {
+      key,
+      padding: constants.RSA_PKCS1_PSS_PADDING,
+      saltLength: constants.RSA_PSS_SALTLEN_DIGEST,
+    };
   }
   return key;
 }
