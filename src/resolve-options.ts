@@ -71,9 +71,14 @@ export function resolveOptions(options: ValidatorOptions): ResolvedOptions {
 function resolveJwksUri(options: ValidatorOptions): string | undefined {
   if (options.jwksUri === undefined)
     return options.jwks === undefined ? PICKET_JWKS_URI : undefined;
+  return checkJwksUri(options.jwksUri);
+}
+
+/** Returns the key-set URL as a string, or throws a `TypeError` unless it is `https:` or loopback `http:`. */
+export function checkJwksUri(uri: string | URL): string {
   let url: URL;
   try {
-    url = new URL(String(options.jwksUri));
+    url = new URL(String(uri));
   } catch {
     throw new TypeError("options.jwksUri must be an absolute URL");
   }

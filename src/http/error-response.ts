@@ -1,0 +1,53 @@
+import type { ErrorCode, PicketValidationError } from "../errors.js";
+
+/** What an HTTP adapter answers for a failed validation. */
+export interface ErrorResponse {
+  status: 401 | 403 | 503;
+  headers: Record<string, string>;
+  body: { error: ErrorCode; message: string };
+}
+
+/**
+ * Public messages: fixed per code, so that nothing of the token (its claims, balances or
+ * signature) reaches the response, whatever the internal message says.
+ */
+const PUBLIC_MESSAGES: Record<ErrorCode, string> = {
+  ERR_TOKEN_MISSING: "A Bearer access token is required",
+  ERR_TOKEN_MALFORMED: "The access token is malformed",
+  ERR_TOKEN_TOO_LARGE: "The access token is too large",
+  ERR_ALG_NOT_ALLOWED: "The access token's algorithm or header is not accepted",
+  ERR_KEY_NOT_FOUND: "The access token was signed by an unknown key",
+  ERR_SIGNATURE_INVALID: "The access token's signature is invalid",
+  ERR_ISSUER_INVALID: "The access token was not issued by Picket",
+  ERR_AUDIENCE_INVALID: "The access token is for another project",
+  ERR_TOKEN_EXPIRED: "The access token has expired",
+  ERR_TOKEN_NOT_YET_VALID: "The access token is not valid yet",
+  ERR_CLAIM_INVALID: "The access token has an invalid claim",
+  ERR_REQUIREMENTS_NOT_MET: "The wallet does not meet this resource's token requirements",
+  ERR_JWKS_UNAVAILABLE: "Access tokens cannot be checked right now",
+  ERR_JWKS_INVALID: "Access tokens cannot be checked right now",
+};
+
+const REALM = "picket";
+
+/**
+ * The status, headers and JSON body for a validation error: 401, 403 or 503, with an RFC 6750
+ * `WWW-Authenticate` challenge. A request without credentials gets the bare challenge, as
+ * RFC 6750 section 3.1 asks; a bad token gets `invalid_token`, unmet requirements
+ * `insufficient_scope`.
+ */
+export function errorResponse(error: PicketValidationError): ErrorResponse {
+  const message = PUBLIC_MESSAGES[error.code];
+  const headers: Record<string, string> = {
+    "content-type": "application/json; charset=utf-8",
+    "cache-control": "no-store",
+  };
+  if (error.code === "ERR_TOKEN_MISSING") {
+    headers["www-authenticate"] = `Bearer realm="${REALM}"`;
+  } else if (error.status !== 503) {
+    const kind = error.status === 403 ? "insufficient_scope" : "invalid_token";
+    headers["www-authenticate"] =
+      `Bearer realm="${REALM}", error="${kind}", error_description="${message}"`;
+  }
+  return { status: error.status, headers, body: { error: error.code, message } };
+}
