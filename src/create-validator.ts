@@ -157,7 +157,9 @@ export function createValidator(options: ValidatorOptions): Validator {
   }
 
   function prepare(token: string): PreparedToken {
-    if (token.length > resolved.maxTokenBytes) {
+    const max = resolved.maxTokenBytes;
+    // A UTF-8 byte is never fewer than a UTF-16 unit: the cheap length check settles most cases.
+    if (token.length > max || Buffer.byteLength(token, "utf8") > max) {
       throw new PicketValidationError(
         "ERR_TOKEN_TOO_LARGE",
         `The token is longer than maxTokenBytes (${resolved.maxTokenBytes})`,
