@@ -25,7 +25,7 @@ import {
 import { checkHeader } from "./verify/check-header.js";
 import { decodeUnverified } from "./verify/decode-unverified.js";
 import { normalizeClaims } from "./verify/normalize-claims.js";
-import { type ParsedToken, parseToken } from "./verify/parse-token.js";
+import { decodeBase64Url, decodeJsonObject, splitToken } from "./verify/parse-token.js";
 import { verifySignature, verifySignatureAsync } from "./verify/verify-signature.js";
 
 /** A Picket access-token validator. Create one per process and share it. */
@@ -54,11 +54,19 @@ interface CachedToken {
   key: VerificationKey;
 }
 
-interface PreparedToken extends ParsedToken {
+interface CheckedHeader {
   spec: AlgorithmSpec;
   kid: string | undefined;
-  data: Buffer;
 }
+
+interface PreparedToken extends CheckedHeader {
+  claims: Record<string, unknown>;
+  data: Buffer;
+  signature: Buffer;
+}
+
+/** Headers already checked, by their encoded form: most tokens of an issuer share one. */
+const MAX_CACHED_HEADERS = 64;
 
 /**
  * Creates a validator of Picket access tokens. Throws a `TypeError` at once for bad options.
@@ -107,6 +115,7 @@ export function createValidator(options: ValidatorOptions): Validator {
   };
   // The key that last verified a token without `kid`, per algorithm: tried first next time.
   const lastKeyWithoutKid = new Map<string, VerificationKey>();
+  const checkedHeaders = new Map<string, CheckedHeader>();
   let pending = 0;
 
   function requirementsFor(perCall: Requirements | undefined): NormalizedRequirements {
@@ -165,14 +174,29 @@ export function createValidator(options: ValidatorOptions): Validator {
         `The token is longer than maxTokenBytes (${resolved.maxTokenBytes})`,
       );
     }
-    const parsed = parseToken(token);
-    const spec = checkHeader(parsed.header, resolved.algorithms);
+    const parts = splitToken(token);
+    const known = checkedHeaders.get(parts.header);
+    const header = known === undefined ? decodeJsonObject(parts.header, "header") : undefined;
+    const claims = decodeJsonObject(parts.payload, "payload");
+    const signature = decodeBase64Url(parts.signature, "signature");
+    const checked = known ?? checkHeaderOnce(parts.header, header as Record<string, unknown>);
     return {
-      ...parsed,
-      spec,
-      kid: parsed.header.kid as string | undefined,
-      data: Buffer.from(parsed.signingInput, "latin1"),
+      spec: checked.spec,
+      kid: checked.kid,
+      claims,
+      signature,
+      data: Buffer.from(parts.signingInput, "latin1"),
     };
+  }
+
+  function checkHeaderOnce(encoded: string, header: Record<string, unknown>): CheckedHeader {
+    const checked = {
+      spec: checkHeader(header, resolved.algorithms),
+      kid: header.kid as string | undefined,
+    };
+    if (checkedHeaders.size >= MAX_CACHED_HEADERS) checkedHeaders.clear();
+    checkedHeaders.set(encoded, checked);
+    return checked;
   }
 
   /** The keys in the order to try them: for a token without `kid`, the last good key first. */

@@ -1,5 +1,6 @@
 import { KeyObject } from "node:crypto";
-import { importJWK, type JWK } from "jose";
+import type { JWK } from "jose";
+import { importJWK } from "jose/key/import";
 import { PicketValidationError } from "../errors.js";
 import { type AlgorithmSpec, keyFitsAlgorithm } from "../verify/algorithms.js";
 

@@ -49,9 +49,10 @@ function stringClaim(claims: Record<string, unknown>, name: string): string | un
 }
 
 function deepFreeze<T>(value: T): T {
-  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const child of Object.values(value)) deepFreeze(child);
+  Object.freeze(value);
+  for (const key in value) {
+    const child = value[key];
+    if (typeof child === "object" && child !== null && !Object.isFrozen(child)) deepFreeze(child);
   }
   return value;
 }

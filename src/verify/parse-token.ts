@@ -9,6 +9,14 @@ export interface ParsedToken {
   signature: Buffer;
 }
 
+/** The three encoded parts of a compact JWS. */
+export interface TokenParts {
+  header: string;
+  payload: string;
+  signature: string;
+  signingInput: string;
+}
+
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
 
 /**
@@ -16,23 +24,32 @@ const BASE64URL = /^[A-Za-z0-9_-]*$/;
  * Checks form only: nothing here is trusted until the signature verifies.
  */
 export function parseToken(token: string): ParsedToken {
+  const parts = splitToken(token);
+  return {
+    header: decodeJsonObject(parts.header, "header"),
+    claims: decodeJsonObject(parts.payload, "payload"),
+    signingInput: parts.signingInput,
+    signature: decodeBase64Url(parts.signature, "signature"),
+  };
+}
+
+/** Splits a compact JWS at its two dots; throws `ERR_TOKEN_MALFORMED` unless there are exactly two. */
+export function splitToken(token: string): TokenParts {
   const firstDot = token.indexOf(".");
   const secondDot = firstDot === -1 ? -1 : token.indexOf(".", firstDot + 1);
   if (secondDot === -1 || token.indexOf(".", secondDot + 1) !== -1) {
     throw malformed("a token has three parts separated by dots");
   }
-  const headerPart = token.slice(0, firstDot);
-  const payloadPart = token.slice(firstDot + 1, secondDot);
-  const signaturePart = token.slice(secondDot + 1);
   return {
-    header: decodeJsonObject(headerPart, "header"),
-    claims: decodeJsonObject(payloadPart, "payload"),
+    header: token.slice(0, firstDot),
+    payload: token.slice(firstDot + 1, secondDot),
+    signature: token.slice(secondDot + 1),
     signingInput: token.slice(0, secondDot),
-    signature: decodeBase64Url(signaturePart, "signature"),
   };
 }
 
-function decodeBase64Url(part: string, name: string): Buffer {
+/** Decodes a strict base64url part; throws `ERR_TOKEN_MALFORMED` for any other alphabet or an impossible length. */
+export function decodeBase64Url(part: string, name: string): Buffer {
   // Node's decoder skips characters outside the alphabet; a strict check keeps tokens unmalleable.
   if (part.length === 0 || part.length % 4 === 1 || !BASE64URL.test(part)) {
     throw malformed(`the ${name} is not base64url`);
@@ -40,7 +57,8 @@ function decodeBase64Url(part: string, name: string): Buffer {
   return Buffer.from(part, "base64url");
 }
 
-function decodeJsonObject(part: string, name: string): Record<string, unknown> {
+/** Decodes a base64url part holding a JSON object; throws `ERR_TOKEN_MALFORMED` otherwise. */
+export function decodeJsonObject(part: string, name: string): Record<string, unknown> {
   const text = decodeBase64Url(part, name).toString("utf8");
   let value: unknown;
   try {

@@ -1,0 +1,68 @@
+/** Timing helpers for side-by-side benchmarks in one process. */
+
+/** One contender: a name and an operation to run `n` times, resolving when done. */
+export interface Contender {
+  name: string;
+  run: (n: number) => void | Promise<void>;
+}
+
+/** Operations per second of every contender, one figure per round. */
+export type Rounds = Map<string, number[]>;
+
+/**
+ * Runs each contender for about `roundMs` per round, interleaved round by round so that machine
+ * noise hits all of them alike, after one warm-up round that is not counted.
+ */
+export async function measure(
+  contenders: readonly Contender[],
+  options: { rounds: number; roundMs: number },
+): Promise<Rounds> {
+  const results: Rounds = new Map(contenders.map((c) => [c.name, []]));
+  const batch = new Map<string, number>();
+  for (const contender of contenders) {
+    batch.set(contender.name, await calibrate(contender, options.roundMs / 10));
+  }
+  for (let round = -1; round < options.rounds; round += 1) {
+    for (const contender of contenders) {
+      const n = batch.get(contender.name) ?? 1;
+      let ops = 0;
+      const start = performance.now();
+      let elapsed = 0;
+      while (elapsed < options.roundMs) {
+        await contender.run(n);
+        ops += n;
+        elapsed = performance.now() - start;
+      }
+      if (round >= 0) results.get(contender.name)?.push((ops * 1000) / elapsed);
+    }
+  }
+  return results;
+}
+
+/** A batch size that takes about `targetMs`. */
+async function calibrate(contender: Contender, targetMs: number): Promise<number> {
+  let n = 1;
+  for (;;) {
+    const start = performance.now();
+    await contender.run(n);
+    const elapsed = performance.now() - start;
+    if (elapsed >= targetMs || n >= 1 << 20) return n;
+    n *= 2;
+  }
+}
+
+/** The median of a list of numbers. */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+}
+
+/** The `p`-th percentile (0..100) of a list of numbers. */
+export function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
+  return sorted[Math.max(0, index)] as number;
+}

@@ -1,0 +1,313 @@
+/**
+ * Side-by-side benchmark: picket-validate against jose, fast-jwt, aws-jwt-verify and
+ * jsonwebtoken, every figure also given as a ratio to raw `node:crypto.verify` measured in the
+ * same run. Prints a markdown table. Run with `npm run bench`.
+ */
+import { execFileSync } from "node:child_process";
+import { createPublicKey, verify } from "node:crypto";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { JwtVerifier } from "aws-jwt-verify";
+import { createVerifier } from "fast-jwt";
+import { createLocalJWKSet, type JSONWebKeySet, jwtVerify } from "jose";
+import jsonwebtoken from "jsonwebtoken";
+import { createValidator, PICKET_ISSUER, type Requirements } from "../src/index.js";
+import { createTestIssuer } from "../src/testing/index.js";
+import { type Contender, measure, median, percentile, type Rounds } from "./measure.js";
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const ROUND_MS = Number(process.env.BENCH_ROUND_MS ?? 300);
+const POOL = Number(process.env.BENCH_POOL ?? 40_000);
+const PROJECT = "6f1d0a2c-4b8e-4c47-9d1e-2f5a7b9c3e10";
+const CONTRACT = "0x8a90CAb2b38dba80c64b7734e58Ee1dB38B8992e";
+const REQUIREMENTS: Requirements = { contractAddress: CONTRACT, minTokenBalance: "1" };
+
+const issuer = createTestIssuer({ projectId: PROJECT, kid: "picket-1" });
+const others = [createTestIssuer({ kid: "other-1" }), createTestIssuer({ kid: "other-2" })];
+const pem = createPublicKey({ key: issuer.jwks.keys[0] as never, format: "jwk" })
+  .export({ format: "pem", type: "spki" })
+  .toString();
+const keyObject = createPublicKey(pem);
+const jwks = issuer.jwks;
+const threeKeys: JSONWebKeySet = {
+  keys: [...others.flatMap((o) => o.jwks.keys), ...issuer.jwks.keys].map(
+    ({ kid: _, ...key }) => key,
+  ),
+};
+
+function mint(index: number, header?: Record<string, unknown>): string {
+  return issuer.sign(
+    {
+      email: "holder@example.com",
+      displayAddress: "vitalik.eth",
+      contractAddress: CONTRACT,
+      tokenBalance: "2.5",
+      tokenIds: ["1", "42"],
+      tid: `00000000-0000-4000-8000-${String(index).padStart(12, "0")}`,
+    },
+    { expiresIn: 12 * 3600, ...(header === undefined ? {} : { header }) },
+  );
+}
+
+process.stderr.write(`minting ${POOL} tokens…\n`);
+const pool = Array.from({ length: POOL }, (_, i) => mint(i));
+const noKidPool = Array.from({ length: 4096 }, (_, i) => mint(i, { kid: undefined }));
+let cursor = 0;
+const next = (): string => pool[cursor++ % POOL] as string;
+let noKidCursor = 0;
+const nextNoKid = (): string => noKidPool[noKidCursor++ % noKidPool.length] as string;
+const repeated = pool[0] as string;
+
+// The floor: raw verification of one pre-decoded token.
+const [h, p, s] = repeated.split(".") as [string, string, string];
+const data = Buffer.from(`${h}.${p}`);
+const signature = Buffer.from(s, "base64url");
+const floorKey = { key: keyObject, dsaEncoding: "ieee-p1363" as const };
+const floor: Contender = {
+  name: "node:crypto.verify (floor)",
+  run(n) {
+    for (let i = 0; i < n; i += 1)
+      if (!verify("sha256", data, floorKey, signature)) throw new Error();
+  },
+};
+
+const ours = createValidator({ projectId: PROJECT, jwks });
+const oursThreeKeys = createValidator({ projectId: PROJECT, jwks: threeKeys });
+await ours.ready();
+await oursThreeKeys.ready();
+const fastJwt = createVerifier({
+  key: pem,
+  algorithms: ["ES256"],
+  allowedIss: PICKET_ISSUER,
+  allowedAud: PROJECT,
+});
+const fastJwtCached = createVerifier({
+  key: pem,
+  algorithms: ["ES256"],
+  allowedIss: PICKET_ISSUER,
+  allowedAud: PROJECT,
+  cache: true,
+});
+const aws = JwtVerifier.create({
+  issuer: PICKET_ISSUER,
+  audience: PROJECT,
+  jwksUri: "https://picketapi.com/jwks.json",
+});
+aws.cacheJwks(jwks as never);
+const joseSet = createLocalJWKSet(jwks);
+const joseThreeKeys = createLocalJWKSet(threeKeys);
+const joseOptions = { issuer: PICKET_ISSUER, audience: PROJECT, algorithms: ["ES256"] };
+
+/** jose's documented way to verify against several candidate keys: iterate the error. */
+async function joseTryEachKey(token: string) {
+  try {
+    return await jwtVerify(token, joseThreeKeys, joseOptions);
+  } catch (error) {
+    if ((error as { code?: string }).code !== "ERR_JWKS_MULTIPLE_MATCHING_KEYS") throw error;
+    for await (const key of error as AsyncIterable<CryptoKey>) {
+      try {
+        return await jwtVerify(token, key, joseOptions);
+      } catch {
+        // Not this key: try the next one.
+      }
+    }
+    throw error;
+  }
+}
+
+async function sequential(run: (token: string) => unknown, tokens: () => string) {
+  return async (n: number) => {
+    for (let i = 0; i < n; i += 1) await run(tokens());
+  };
+}
+function sync(run: (token: string) => unknown, tokens: () => string) {
+  return (n: number) => {
+    for (let i = 0; i < n; i += 1) run(tokens());
+  };
+}
+function inFlight(run: (token: string) => Promise<unknown>, width: number) {
+  return async (n: number) => {
+    for (let done = 0; done < n; done += width) {
+      await Promise.all(Array.from({ length: Math.min(width, n - done) }, () => run(next())));
+    }
+  };
+}
+const floorAsync = (n: number) =>
+  inFlight(
+    () =>
+      new Promise<void>((resolve, reject) =>
+        verify("sha256", data, floorKey, signature, (e, ok) => (e || !ok ? reject(e) : resolve())),
+      ),
+    64,
+  )(n);
+
+const scenarios: { title: string; contenders: Contender[] }[] = [
+  {
+    title: "Sequential, new token each time (ours with requirements)",
+    contenders: [
+      floor,
+      {
+        name: "picket-validate validate()",
+        run: await sequential((t) => ours.validate(t, REQUIREMENTS), next),
+      },
+      {
+        name: "picket-validate validateSync()",
+        run: sync((t) => ours.validateSync(t, REQUIREMENTS), next),
+      },
+      { name: "fast-jwt", run: sync(fastJwt, next) },
+      { name: "aws-jwt-verify verifySync", run: sync((t) => aws.verifySync(t), next) },
+      {
+        name: "jsonwebtoken (KeyObject)",
+        run: sync(
+          (t) =>
+            jsonwebtoken.verify(t, keyObject, {
+              algorithms: ["ES256"],
+              issuer: PICKET_ISSUER,
+              audience: PROJECT,
+            }),
+          next,
+        ),
+      },
+      {
+        name: "jose jwtVerify (local JWKS)",
+        run: await sequential((t) => jwtVerify(t, joseSet, joseOptions), next),
+      },
+    ],
+  },
+  {
+    title: "64 in flight (new tokens)",
+    contenders: [
+      floor,
+      { name: "node:crypto.verify callback, 64 in flight", run: floorAsync },
+      {
+        name: "picket-validate validate()",
+        run: inFlight((t) => ours.validate(t, REQUIREMENTS), 64),
+      },
+      {
+        name: "jose jwtVerify (local JWKS)",
+        run: inFlight((t) => jwtVerify(t, joseSet, joseOptions), 64),
+      },
+    ],
+  },
+  {
+    title: "Same token repeated",
+    contenders: [
+      floor,
+      {
+        name: "picket-validate validate()",
+        run: await sequential(
+          (t) => ours.validate(t, REQUIREMENTS),
+          () => repeated,
+        ),
+      },
+      {
+        name: "picket-validate validateSync()",
+        run: sync(
+          (t) => ours.validateSync(t, REQUIREMENTS),
+          () => repeated,
+        ),
+      },
+      { name: "fast-jwt (cache: true)", run: sync(fastJwtCached, () => repeated) },
+    ],
+  },
+  {
+    title: "Token without kid, 3 keys in the set (signing key last)",
+    contenders: [
+      floor,
+      {
+        name: "picket-validate validate()",
+        run: await sequential((t) => oursThreeKeys.validate(t, REQUIREMENTS), nextNoKid),
+      },
+      {
+        name: "jose jwtVerify (local JWKS)",
+        run: await sequential(joseTryEachKey, nextNoKid),
+      },
+    ],
+  },
+];
+
+function table(title: string, results: Rounds): string {
+  const floorOps = median(results.get(floor.name) ?? [1]);
+  const lines = [
+    `### ${title}`,
+    "",
+    "| implementation | ops/s (median) | min – max | × floor |",
+    "| --- | ---: | ---: | ---: |",
+  ];
+  for (const [name, rounds] of results) {
+    const med = median(rounds);
+    const min = Math.min(...rounds);
+    const max = Math.max(...rounds);
+    lines.push(
+      `| ${name} | ${fmt(med)} | ${fmt(min)} – ${fmt(max)} | ${(med / floorOps).toFixed(2)} |`,
+    );
+  }
+  return lines.join("\n");
+}
+const fmt = (n: number): string => Math.round(n).toLocaleString("en-US");
+
+async function latency(name: string, run: (t: string) => Promise<unknown>): Promise<string> {
+  const p50s: number[] = [];
+  const p99s: number[] = [];
+  for (let round = 0; round < ROUNDS + 1; round += 1) {
+    const latencies: number[] = [];
+    const start = performance.now();
+    await Promise.all(
+      Array.from({ length: 1000 }, () =>
+        run(next()).then(() => latencies.push(performance.now() - start)),
+      ),
+    );
+    if (round === 0) continue;
+    p50s.push(percentile(latencies, 50));
+    p99s.push(percentile(latencies, 99));
+  }
+  return `| ${name} | ${median(p50s).toFixed(1)} ms | ${median(p99s).toFixed(1)} ms |`;
+}
+
+function coldStart(): string {
+  const dir = mkdtempSync(join(tmpdir(), "picket-bench-"));
+  const file = join(dir, "jwks.json");
+  writeFileSync(file, JSON.stringify(jwks));
+  const script = new URL("cold-start.mjs", import.meta.url).pathname;
+  const inside: number[] = [];
+  const outside: number[] = [];
+  for (let i = 0; i < 7; i += 1) {
+    const started = performance.now();
+    inside.push(
+      Number(execFileSync(process.execPath, [script, file, PROJECT, repeated]).toString()),
+    );
+    outside.push(performance.now() - started);
+  }
+  return `Fresh process, saved key-set file → first validated token: **${median(inside).toFixed(1)} ms** after process start (median of 7; ${median(outside).toFixed(1)} ms wall time including Node's own start-up).`;
+}
+
+const out: string[] = [
+  `## picket-validate benchmark`,
+  "",
+  `Node ${process.version}, ${ROUNDS} rounds of ${ROUND_MS} ms per contender after a warm-up round, contenders interleaved; ratios are to raw \`crypto.verify\` (ES256, pre-decoded input) measured in the same run.`,
+  "",
+];
+for (const scenario of scenarios) {
+  process.stderr.write(`${scenario.title}…\n`);
+  out.push(
+    table(
+      scenario.title,
+      await measure(scenario.contenders, { rounds: ROUNDS, roundMs: ROUND_MS }),
+    ),
+    "",
+  );
+}
+process.stderr.write("1,000 concurrent validations…\n");
+out.push(
+  "### 1,000 concurrent validations (time until each resolves)",
+  "",
+  "| implementation | p50 | p99 |",
+  "| --- | ---: | ---: |",
+  await latency("picket-validate validate()", (t) => ours.validate(t, REQUIREMENTS)),
+  await latency("jose jwtVerify (local JWKS)", (t) => jwtVerify(t, joseSet, joseOptions)),
+  "",
+);
+process.stderr.write("cold start…\n");
+out.push(coldStart(), "");
+console.log(out.join("\n"));

@@ -1,0 +1,26 @@
+export { type AuthorizeResult, authorize } from "./authorize.js";
+export { PICKET_API_URL } from "./constants.js";
+export { createPicketClient, type PicketClient } from "./create-picket-client.js";
+export {
+  isPicketApiError,
+  PicketApiError,
+  type PicketApiErrorCode,
+  type PicketApiErrorOptions,
+} from "./picket-api-error.js";
+export type {
+  AuthenticatedUser,
+  AuthRequest,
+  AuthResponse,
+  AuthzRequest,
+  NonceRequest,
+  NonceResponse,
+  PicketClientOptions,
+  PicketRequirements,
+  RequestOptions,
+  SigningMessageContext,
+  SigningMessageFormat,
+  TokenOwnershipRequest,
+  TokenOwnershipResponse,
+  ValidateRequest,
+  ValidateResponse,
+} from "./types.js";
