@@ -52,11 +52,16 @@ function mint(index: number, header?: Record<string, unknown>): string {
 
 process.stderr.write(`minting ${POOL} tokens…\n`);
 const pool = Array.from({ length: POOL }, (_, i) => mint(i));
-const noKidPool = Array.from({ length: 4096 }, (_, i) => mint(i, { kid: undefined }));
-let cursor = 0;
-const next = (): string => pool[cursor++ % POOL] as string;
-let noKidCursor = 0;
-const nextNoKid = (): string => noKidPool[noKidCursor++ % noKidPool.length] as string;
+const noKidPool = Array.from({ length: POOL / 2 }, (_, i) => mint(i, { kid: undefined }));
+/**
+ * A token source of its own: every contender with a token cache walks the pool on its own, so
+ * that a "new token" is new to it (the pool is far larger than the cache).
+ */
+const cursor = (tokens: readonly string[]) => {
+  let index = 0;
+  return (): string => tokens[index++ % tokens.length] as string;
+};
+const next = cursor(pool);
 const repeated = pool[0] as string;
 
 // The floor: raw verification of one pre-decoded token.
@@ -72,10 +77,27 @@ const floor: Contender = {
   },
 };
 
-const ours = createValidator({ projectId: PROJECT, jwks });
-const oursThreeKeys = createValidator({ projectId: PROJECT, jwks: threeKeys });
-await ours.ready();
-await oursThreeKeys.ready();
+/** A fresh validator of ours, keys loaded, so that no two contenders share a token cache. */
+async function ours(options: { threeKeys?: boolean; tokenCache?: false } = {}) {
+  const validator = createValidator({
+    projectId: PROJECT,
+    jwks: options.threeKeys === true ? threeKeys : jwks,
+    ...(options.tokenCache === false ? { tokenCache: false as const } : {}),
+  });
+  await validator.ready();
+  return validator;
+}
+const [seqAsync, seqSync, seqNoCache, parallel, repeatAsync, repeatSync, noKid, concurrent] =
+  await Promise.all([
+    ours(),
+    ours(),
+    ours({ tokenCache: false }),
+    ours(),
+    ours(),
+    ours(),
+    ours({ threeKeys: true }),
+    ours(),
+  ]);
 const fastJwt = createVerifier({
   key: pem,
   algorithms: ["ES256"],
@@ -126,10 +148,10 @@ function sync(run: (token: string) => unknown, tokens: () => string) {
     for (let i = 0; i < n; i += 1) run(tokens());
   };
 }
-function inFlight(run: (token: string) => Promise<unknown>, width: number) {
+function inFlight(run: (token: string) => Promise<unknown>, width: number, tokens = next) {
   return async (n: number) => {
     for (let done = 0; done < n; done += width) {
-      await Promise.all(Array.from({ length: Math.min(width, n - done) }, () => run(next())));
+      await Promise.all(Array.from({ length: Math.min(width, n - done) }, () => run(tokens())));
     }
   };
 }
@@ -149,11 +171,15 @@ const scenarios: { title: string; contenders: Contender[] }[] = [
       floor,
       {
         name: "picket-validate validate()",
-        run: await sequential((t) => ours.validate(t, REQUIREMENTS), next),
+        run: await sequential((t) => seqAsync.validate(t, REQUIREMENTS), cursor(pool)),
       },
       {
         name: "picket-validate validateSync()",
-        run: sync((t) => ours.validateSync(t, REQUIREMENTS), next),
+        run: sync((t) => seqSync.validateSync(t, REQUIREMENTS), cursor(pool)),
+      },
+      {
+        name: "picket-validate validateSync(), tokenCache: false",
+        run: sync((t) => seqNoCache.validateSync(t, REQUIREMENTS), cursor(pool)),
       },
       { name: "fast-jwt", run: sync(fastJwt, next) },
       { name: "aws-jwt-verify verifySync", run: sync((t) => aws.verifySync(t), next) },
@@ -182,7 +208,7 @@ const scenarios: { title: string; contenders: Contender[] }[] = [
       { name: "node:crypto.verify callback, 64 in flight", run: floorAsync },
       {
         name: "picket-validate validate()",
-        run: inFlight((t) => ours.validate(t, REQUIREMENTS), 64),
+        run: inFlight((t) => parallel.validate(t, REQUIREMENTS), 64, cursor(pool)),
       },
       {
         name: "jose jwtVerify (local JWKS)",
@@ -197,14 +223,14 @@ const scenarios: { title: string; contenders: Contender[] }[] = [
       {
         name: "picket-validate validate()",
         run: await sequential(
-          (t) => ours.validate(t, REQUIREMENTS),
+          (t) => repeatAsync.validate(t, REQUIREMENTS),
           () => repeated,
         ),
       },
       {
         name: "picket-validate validateSync()",
         run: sync(
-          (t) => ours.validateSync(t, REQUIREMENTS),
+          (t) => repeatSync.validateSync(t, REQUIREMENTS),
           () => repeated,
         ),
       },
@@ -217,11 +243,11 @@ const scenarios: { title: string; contenders: Contender[] }[] = [
       floor,
       {
         name: "picket-validate validate()",
-        run: await sequential((t) => oursThreeKeys.validate(t, REQUIREMENTS), nextNoKid),
+        run: await sequential((t) => noKid.validate(t, REQUIREMENTS), cursor(noKidPool)),
       },
       {
         name: "jose jwtVerify (local JWKS)",
-        run: await sequential(joseTryEachKey, nextNoKid),
+        run: await sequential(joseTryEachKey, cursor(noKidPool)),
       },
     ],
   },
@@ -247,7 +273,11 @@ function table(title: string, results: Rounds): string {
 }
 const fmt = (n: number): string => Math.round(n).toLocaleString("en-US");
 
-async function latency(name: string, run: (t: string) => Promise<unknown>): Promise<string> {
+async function latency(
+  name: string,
+  run: (t: string) => Promise<unknown>,
+  tokens: () => string,
+): Promise<string> {
   const p50s: number[] = [];
   const p99s: number[] = [];
   for (let round = 0; round < ROUNDS + 1; round += 1) {
@@ -255,7 +285,7 @@ async function latency(name: string, run: (t: string) => Promise<unknown>): Prom
     const start = performance.now();
     await Promise.all(
       Array.from({ length: 1000 }, () =>
-        run(next()).then(() => latencies.push(performance.now() - start)),
+        run(tokens()).then(() => latencies.push(performance.now() - start)),
       ),
     );
     if (round === 0) continue;
@@ -304,8 +334,12 @@ out.push(
   "",
   "| implementation | p50 | p99 |",
   "| --- | ---: | ---: |",
-  await latency("picket-validate validate()", (t) => ours.validate(t, REQUIREMENTS)),
-  await latency("jose jwtVerify (local JWKS)", (t) => jwtVerify(t, joseSet, joseOptions)),
+  await latency(
+    "picket-validate validate()",
+    (t) => concurrent.validate(t, REQUIREMENTS),
+    cursor(pool),
+  ),
+  await latency("jose jwtVerify (local JWKS)", (t) => jwtVerify(t, joseSet, joseOptions), next),
   "",
 );
 process.stderr.write("cold start…\n");

@@ -1,0 +1,240 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { createValidator, decodeUnverified, type Validator } from "../../src/index.js";
+import { createTestIssuer, type JwksServer, type TestIssuer } from "../../src/testing/index.js";
+import { createManualClock } from "../helpers/clock.js";
+import { expectCode } from "../helpers/expect-code.js";
+
+const CONTRACT = "0x8a90CAb2b38dba80c64b7734e58Ee1dB38B8992e";
+const START = Date.UTC(2026, 5, 1);
+
+function tamperSignature(token: string): string {
+  const last = token.at(-2) === "A" ? "B" : "A";
+  return `${token.slice(0, -2)}${last}${token.at(-1)}`;
+}
+
+function tamperPayload(token: string): string {
+  const [header, payload, signature] = token.split(".") as [string, string, string];
+  const claims = JSON.parse(Buffer.from(payload, "base64url").toString());
+  claims.tokenBalance = "1000";
+  return `${header}.${Buffer.from(JSON.stringify(claims)).toString("base64url")}.${signature}`;
+}
+
+/** Good and bad tokens with the verdict every path must agree on. */
+function table(issuer: TestIssuer, stranger: TestIssuer) {
+  const holder = issuer.sign({ contractAddress: CONTRACT, tokenBalance: "2" });
+  return [
+    { name: "plain login", token: issuer.sign(), requirements: undefined, verdict: "valid" },
+    {
+      name: "holder meeting the minimum",
+      token: holder,
+      requirements: { contractAddress: CONTRACT, minTokenBalance: "2" },
+      verdict: "valid",
+    },
+    {
+      name: "holder below the minimum",
+      token: holder,
+      requirements: { contractAddress: CONTRACT, minTokenBalance: "2.0000001" },
+      verdict: "ERR_REQUIREMENTS_NOT_MET",
+    },
+    { name: "expired", token: issuer.sign({}, { expiresIn: -10 }), verdict: "ERR_TOKEN_EXPIRED" },
+    {
+      name: "wrong audience",
+      token: issuer.sign({ aud: "someone-else" }),
+      verdict: "ERR_AUDIENCE_INVALID",
+    },
+    {
+      name: "tampered signature",
+      token: tamperSignature(issuer.sign()),
+      verdict: "ERR_SIGNATURE_INVALID",
+    },
+    { name: "tampered payload", token: tamperPayload(holder), verdict: "ERR_SIGNATURE_INVALID" },
+    {
+      name: "foreign key",
+      token: stranger.sign({ aud: issuer.projectId }),
+      verdict: "ERR_SIGNATURE_INVALID",
+    },
+    { name: "no exp", token: issuer.sign({}, { omit: ["exp"] }), verdict: "ERR_CLAIM_INVALID" },
+    { name: "not a token", token: "abc.def", verdict: "ERR_TOKEN_MALFORMED" },
+  ] as const;
+}
+
+async function verdict(run: () => unknown): Promise<string> {
+  try {
+    await run();
+    return "valid";
+  } catch (error) {
+    return (error as { code?: string }).code ?? String(error);
+  }
+}
+
+describe("fast paths agree with the ordinary path", () => {
+  const clock = createManualClock(START);
+  const issuer = createTestIssuer({ clock: clock.now });
+  const stranger = createTestIssuer({ clock: clock.now });
+  const cases = table(issuer, stranger);
+
+  it.each(cases)(
+    "$name: $verdict on every path",
+    async ({ token, requirements, verdict: expected }) => {
+      const cached = issuer.validator({ clock: clock.now });
+      const uncached = issuer.validator({ clock: clock.now, tokenCache: false });
+      await cached.ready();
+      await uncached.ready();
+      const verdicts = [
+        await verdict(() => uncached.validate(token, requirements)),
+        await verdict(() => uncached.validateSync(token, requirements)),
+        await verdict(() => cached.validate(token, requirements)),
+        await verdict(() => cached.validate(token, requirements)),
+        await verdict(() => cached.validateSync(token, requirements)),
+      ];
+      // 64 at once: all but the first overlap and verify on the thread pool.
+      const concurrent = await Promise.all(
+        Array.from({ length: 64 }, () => verdict(() => uncached.validate(token, requirements))),
+      );
+      expect(verdicts).toEqual(Array(5).fill(expected));
+      expect(concurrent).toEqual(Array(64).fill(expected));
+    },
+  );
+
+  it("gives each token its own verdict when good and bad tokens overlap", async () => {
+    const validator = issuer.validator({ clock: clock.now, tokenCache: false });
+    await validator.ready();
+    const mixed = Array.from({ length: 8 }, () => cases).flat();
+    const results = await Promise.all(
+      mixed.map(({ token, requirements }) =>
+        verdict(() => validator.validate(token, requirements)),
+      ),
+    );
+    expect(results).toEqual(mixed.map((entry) => entry.verdict));
+  });
+});
+
+describe("verified-token cache", () => {
+  let server: JwksServer | undefined;
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
+  });
+
+  it("serves a repeated token from the cache: the same frozen claims object", async () => {
+    const issuer = createTestIssuer();
+    const validator = issuer.validator();
+    const token = issuer.sign();
+    const first = await validator.validate(token);
+    expect(await validator.validate(token)).toBe(first);
+    expect(validator.validateSync(token)).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+    const uncached = issuer.validator({ tokenCache: false });
+    expect(await uncached.validate(token)).not.toBe(await uncached.validate(token));
+  });
+
+  it.each([
+    ["with iat", []],
+    ["without iat", ["iat"]],
+  ])("never outlives the token's exp (%s)", async (_, omit) => {
+    const clock = createManualClock(START);
+    const issuer = createTestIssuer({ clock: clock.now });
+    const validator = issuer.validator({ clock: clock.now });
+    const token = issuer.sign({}, { expiresIn: 60, omit });
+    const first = await validator.validate(token);
+    clock.advance(59_000);
+    expect(await validator.validate(token)).toBe(first);
+    clock.advance(1_000);
+    await expectCode(() => validator.validate(token), "ERR_TOKEN_EXPIRED");
+    await expectCode(() => validator.validateSync(token), "ERR_TOKEN_EXPIRED");
+  });
+
+  it("applies clockTolerance to cached tokens as to new ones", async () => {
+    const clock = createManualClock(START);
+    const issuer = createTestIssuer({ clock: clock.now });
+    const validator = issuer.validator({ clock: clock.now, clockTolerance: 30 });
+    const token = issuer.sign({}, { expiresIn: 60 });
+    await validator.validate(token);
+    clock.advance(89_000);
+    await expect(validator.validate(token)).resolves.toBeDefined();
+    clock.advance(1_000);
+    await expectCode(() => validator.validate(token), "ERR_TOKEN_EXPIRED");
+  });
+
+  it("re-checks maxTokenAge on every hit", async () => {
+    const clock = createManualClock(START);
+    const issuer = createTestIssuer({ clock: clock.now });
+    const validator = issuer.validator({ clock: clock.now, maxTokenAge: 300 });
+    const token = issuer.sign({}, { expiresIn: 3600 });
+    await validator.validate(token);
+    clock.advance(300_000);
+    await expect(validator.validate(token)).resolves.toBeDefined();
+    clock.advance(1_000);
+    await expectCode(() => validator.validate(token), "ERR_CLAIM_INVALID");
+  });
+
+  it("evaluates each call's requirements against a cached token", async () => {
+    const issuer = createTestIssuer();
+    const validator = issuer.validator();
+    const token = issuer.sign({ contractAddress: CONTRACT, tokenBalance: "2.5" });
+    const first = await validator.validate(token, {
+      contractAddress: CONTRACT,
+      minTokenBalance: 2,
+    });
+    const error = await expectCode(
+      () => validator.validate(token, { contractAddress: CONTRACT, minTokenBalance: "2.6" }),
+      "ERR_REQUIREMENTS_NOT_MET",
+    );
+    expect(error.failures[0]).toMatchObject({ required: "2.6", actual: "2.5" });
+    await expectCode(
+      () => validator.validate(token, { chain: "solana" }),
+      "ERR_REQUIREMENTS_NOT_MET",
+    );
+    expect(await validator.validate(token)).toBe(first);
+  });
+
+  it("drops entries of a key that left the key set", async () => {
+    const clock = createManualClock(START);
+    const issuer = createTestIssuer({ kid: "first", clock: clock.now });
+    server = await issuer.serve();
+    const validator = createValidator({
+      projectId: issuer.projectId,
+      jwksUri: server.jwksUri,
+      clock: clock.now,
+    });
+    const token = issuer.sign();
+    await validator.validate(token);
+    issuer.rotate();
+    await validator.refresh();
+    await expectCode(() => validator.validate(token), "ERR_KEY_NOT_FOUND");
+    await expectCode(() => validator.validateSync(token), "ERR_KEY_NOT_FOUND");
+    await expect(validator.validate(issuer.sign())).resolves.toBeDefined();
+  });
+
+  it("is bounded by tokenCache.max", async () => {
+    const issuer = createTestIssuer();
+    const validator = issuer.validator({ tokenCache: { max: 2 } });
+    const tokens = [issuer.sign(), issuer.sign(), issuer.sign()];
+    const first = await validator.validate(tokens[0] as string);
+    await validator.validate(tokens[1] as string);
+    await validator.validate(tokens[2] as string);
+    const again = await validator.validate(tokens[0] as string);
+    expect(again).toEqual(first);
+    expect(again).not.toBe(first);
+  });
+});
+
+describe("tokens without kid", () => {
+  it("find their key among several, whichever signed the last one", async () => {
+    const issuers = [createTestIssuer(), createTestIssuer(), createTestIssuer()];
+    const projectId = "shared-project";
+    const validator: Validator = createValidator({
+      projectId,
+      jwks: { keys: issuers.flatMap((issuer) => issuer.jwks.keys) },
+      tokenCache: false,
+    });
+    await validator.ready();
+    const order = [2, 2, 0, 1, 1, 2, 0, 0];
+    for (const index of order) {
+      const token = (issuers[index] as TestIssuer).sign({ aud: projectId });
+      expect(decodeUnverified(token).header.kid).toBeUndefined();
+      await expect(validator.validate(token)).resolves.toMatchObject({ aud: projectId });
+      expect(validator.validateSync(token).aud).toBe(projectId);
+    }
+  });
+});

@@ -1,0 +1,229 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import {
+  authorize,
+  createPicketClient,
+  isPicketApiError,
+  type PicketClient,
+} from "../../src/client/index.js";
+import { decodeUnverified, type Requirements, type Validator } from "../../src/index.js";
+import { createTestIssuer, type TestIssuer } from "../../src/testing/index.js";
+import { expectCode } from "../helpers/expect-code.js";
+import {
+  error,
+  type PicketApiStandIn,
+  type StandInReply,
+  startPicketApiStandIn,
+} from "../helpers/picket-api-stand-in.js";
+
+const CONTRACT = "0x8a90cab2b38dba80c64b7734e58ee1db38b8992e";
+const REQUIREMENTS: Requirements = { contractAddress: CONTRACT, minTokenBalance: "2" };
+
+describe("authorize", () => {
+  let issuer: TestIssuer;
+  let standIn: PicketApiStandIn;
+  let picket: PicketClient;
+  let validator: Validator;
+
+  /** A token of the issuer's wallet holding `balance` of the contract. */
+  const holding = (balance: string, claims: Record<string, unknown> = {}): string =>
+    issuer.sign({ tokenBalances: { contractAddress: { [CONTRACT]: balance } }, ...claims });
+
+  /** An `/authz` answer carrying this token. */
+  const answerWith = (accessToken: string): StandInReply => ({
+    json: { accessToken, user: decodeUnverified(accessToken).claims },
+  });
+
+  beforeEach(async () => {
+    issuer = createTestIssuer();
+    standIn = await startPicketApiStandIn({ issuer });
+    picket = createPicketClient({ secretKey: standIn.secretKey, baseUrl: standIn.baseUrl });
+    validator = issuer.validator();
+  });
+  afterEach(async () => {
+    await standIn.close();
+  });
+
+  it("makes no call when the token meets the requirements locally", async () => {
+    const token = holding("3");
+    const result = await authorize(validator, picket, token, REQUIREMENTS);
+    expect(result.accessToken).toBe(token);
+    expect(result.claims.tokenBalances?.contractAddress?.[CONTRACT]).toBe("3");
+    expect(standIn.requests).toHaveLength(0);
+  });
+
+  it("makes exactly one authz call when they fail, and returns the fresh token", async () => {
+    const token = holding("0");
+    standIn.balance = "5";
+    const result = await authorize(validator, picket, token, REQUIREMENTS);
+    expect(standIn.requests).toHaveLength(1);
+    const [request] = standIn.requests;
+    expect(request?.path).toBe("/authz");
+    expect(request?.body).toEqual({
+      accessToken: token,
+      requirements: { contractAddress: CONTRACT, minTokenBalance: "2" },
+      revalidate: true,
+    });
+    expect(result.accessToken).not.toBe(token);
+    expect(result.claims.tokenBalances?.contractAddress?.[CONTRACT]).toBe("5");
+    // The fresh token stands on its own: it passes without Picket from now on.
+    await expect(validator.validate(result.accessToken, REQUIREMENTS)).resolves.toBeDefined();
+  });
+
+  it("checks chain locally and does not send it to Picket", async () => {
+    standIn.balance = "5";
+    await authorize(validator, picket, holding("0"), { ...REQUIREMENTS, chain: "ethereum" });
+    expect(standIn.requests[0]?.body).toMatchObject({
+      requirements: { contractAddress: CONTRACT, minTokenBalance: "2" },
+    });
+    expect(standIn.requests[0]?.body).not.toHaveProperty("requirements.chain");
+  });
+
+  it("shares one authz call among 50 concurrent identical requests", async () => {
+    standIn.balance = "5";
+    // Picket answers only after every caller has had time to ask.
+    standIn.setHandler(
+      (request, fallback) =>
+        new Promise((resolve) => setTimeout(() => resolve(fallback(request)), 200)),
+    );
+    const token = holding("0");
+    const results = await Promise.all(
+      Array.from({ length: 50 }, () =>
+        authorize(validator, picket, token, { minTokenBalance: 2, contractAddress: CONTRACT }),
+      ),
+    );
+    expect(standIn.requests).toHaveLength(1);
+    expect(new Set(results.map((result) => result.accessToken)).size).toBe(1);
+    expect(results[0]?.accessToken).not.toBe(token);
+  });
+
+  it("shares a call only while it is in flight, and only for the same requirements", async () => {
+    standIn.balance = "5";
+    const token = holding("0");
+    await authorize(validator, picket, token, REQUIREMENTS);
+    await authorize(validator, picket, token, REQUIREMENTS);
+    expect(standIn.requests).toHaveLength(2);
+    await Promise.all([
+      authorize(validator, picket, token, REQUIREMENTS),
+      authorize(validator, picket, token, { contractAddress: CONTRACT, minTokenBalance: "3" }),
+    ]);
+    expect(standIn.requests).toHaveLength(4);
+  });
+
+  describe("never trusts an authz answer that fails local validation", () => {
+    it("wrong audience: ERR_AUDIENCE_INVALID", async () => {
+      standIn.setHandler(() => answerWith(holding("5", { aud: "another-project" })));
+      await expectCode(
+        () => authorize(validator, picket, holding("0"), REQUIREMENTS),
+        "ERR_AUDIENCE_INVALID",
+      );
+      expect(standIn.requests).toHaveLength(1);
+    });
+
+    it("bad signature: ERR_SIGNATURE_INVALID", async () => {
+      const impostor = createTestIssuer({ projectId: issuer.projectId });
+      standIn.setHandler(() =>
+        answerWith(impostor.sign({ tokenBalances: { contractAddress: { [CONTRACT]: "5" } } })),
+      );
+      await expectCode(
+        () => authorize(validator, picket, holding("0"), REQUIREMENTS),
+        "ERR_SIGNATURE_INVALID",
+      );
+    });
+
+    it("requirements still unmet: ERR_REQUIREMENTS_NOT_MET", async () => {
+      standIn.balance = "1";
+      const failure = await expectCode(
+        () => authorize(validator, picket, holding("0"), REQUIREMENTS),
+        "ERR_REQUIREMENTS_NOT_MET",
+      );
+      expect(failure.failures[0]).toMatchObject({ reason: "insufficient_balance", actual: "1" });
+      expect(standIn.requests).toHaveLength(1);
+    });
+
+    it("expired: ERR_TOKEN_EXPIRED", async () => {
+      standIn.setHandler(() => answerWith(issuer.sign({}, { expiresIn: -60 })));
+      await expectCode(
+        () => authorize(validator, picket, holding("0"), REQUIREMENTS),
+        "ERR_TOKEN_EXPIRED",
+      );
+    });
+
+    it("not a token: ERR_TOKEN_MALFORMED", async () => {
+      standIn.setHandler(() => ({ json: { accessToken: "not-a-jwt", user: {} } }));
+      await expectCode(
+        () => authorize(validator, picket, holding("0"), REQUIREMENTS),
+        "ERR_TOKEN_MALFORMED",
+      );
+    });
+
+    it("another wallet: ERR_CLAIM_INVALID", async () => {
+      const other = "0x1111111111111111111111111111111111111111";
+      standIn.setHandler(() =>
+        answerWith(holding("5", { walletAddress: other, sub: `ethereum:${other}` })),
+      );
+      await expectCode(
+        () => authorize(validator, picket, holding("0"), REQUIREMENTS),
+        "ERR_CLAIM_INVALID",
+      );
+    });
+  });
+
+  describe("any other local failure is final and makes no call", () => {
+    it("expired token: ERR_TOKEN_EXPIRED", async () => {
+      const token = issuer.sign(
+        { tokenBalances: { contractAddress: { [CONTRACT]: "0" } } },
+        { expiresIn: -60 },
+      );
+      await expectCode(
+        () => authorize(validator, picket, token, REQUIREMENTS),
+        "ERR_TOKEN_EXPIRED",
+      );
+      expect(standIn.requests).toHaveLength(0);
+    });
+
+    it("token of another issuer: ERR_SIGNATURE_INVALID", async () => {
+      const token = createTestIssuer({ projectId: issuer.projectId }).sign();
+      await expectCode(
+        () => authorize(validator, picket, token, REQUIREMENTS),
+        "ERR_SIGNATURE_INVALID",
+      );
+      expect(standIn.requests).toHaveLength(0);
+    });
+
+    it("wrong chain, which fresh balances cannot change: ERR_REQUIREMENTS_NOT_MET", async () => {
+      await expectCode(
+        () => authorize(validator, picket, holding("0"), { ...REQUIREMENTS, chain: "solana" }),
+        "ERR_REQUIREMENTS_NOT_MET",
+      );
+      expect(standIn.requests).toHaveLength(0);
+    });
+
+    it("a wallet not on the list, without token requirements: ERR_REQUIREMENTS_NOT_MET", async () => {
+      await expectCode(
+        () => authorize(validator, picket, holding("0"), { allowedWallets: ["0xabc"] }),
+        "ERR_REQUIREMENTS_NOT_MET",
+      );
+      expect(standIn.requests).toHaveLength(0);
+    });
+  });
+
+  describe("when Picket answers with an error", () => {
+    it("a refusal (403) is ERR_REQUIREMENTS_NOT_MET, with Picket's answer as cause", async () => {
+      standIn.setHandler(() => error(403, "permission_denied", "Requirements not met"));
+      const failure = await expectCode(
+        () => authorize(validator, picket, holding("0"), REQUIREMENTS),
+        "ERR_REQUIREMENTS_NOT_MET",
+      );
+      expect(failure.failures[0]).toMatchObject({ reason: "insufficient_balance", actual: "0" });
+      expect(isPicketApiError(failure.cause)).toBe(true);
+      expect(failure.cause).toMatchObject({ status: 403, code: "permission_denied" });
+    });
+
+    it("an outage stays a PicketApiError, not a verdict on the wallet", async () => {
+      standIn.setHandler(() => error(503, undefined, "Try again later"));
+      const rejection = authorize(validator, picket, holding("0"), REQUIREMENTS);
+      await expect(rejection).rejects.toSatisfy(isPicketApiError);
+      await expect(rejection).rejects.toMatchObject({ status: 503, endpoint: "POST /authz" });
+    });
+  });
+});
