@@ -1,7 +1,11 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { isPicketValidationError } from "../errors.js";
 import type { PicketAccessToken } from "../types.js";
-import { authenticateHeader, type PicketAuthOptions } from "./authenticate-header.js";
+import {
+  authenticateHeader,
+  FRESH_TOKEN_HEADER,
+  type PicketAuthOptions,
+} from "./authenticate-header.js";
 import { errorResponse } from "./error-response.js";
 
 declare global {
@@ -44,8 +48,13 @@ export function picketAuth(options: PicketAuthOptions): PicketMiddleware {
   }
   return (req, res, next) => {
     authenticateHeader(req.headers.authorization, options).then(
-      (picket) => {
-        if (picket !== undefined) req.picket = picket;
+      (authenticated) => {
+        if (authenticated !== undefined) {
+          req.picket = authenticated.claims;
+          if (authenticated.freshToken !== undefined) {
+            res.setHeader(FRESH_TOKEN_HEADER, authenticated.freshToken);
+          }
+        }
         next();
       },
       (error: unknown) => {

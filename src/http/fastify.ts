@@ -1,7 +1,11 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
 import { isPicketValidationError } from "../errors.js";
 import type { PicketAccessToken, Requirements } from "../types.js";
-import { authenticateHeader, type PicketAuthOptions } from "./authenticate-header.js";
+import {
+  authenticateHeader,
+  FRESH_TOKEN_HEADER,
+  type PicketAuthOptions,
+} from "./authenticate-header.js";
 import { errorResponse } from "./error-response.js";
 
 /** A Fastify `preHandler` hook that validates the Bearer token. */
@@ -35,7 +39,11 @@ export function picketPreHandler(options: PicketAuthOptions): PicketPreHandler {
   }
   return async (request, reply) => {
     try {
-      request.picket = (await authenticateHeader(request.headers.authorization, options)) ?? null;
+      const authenticated = await authenticateHeader(request.headers.authorization, options);
+      request.picket = authenticated?.claims ?? null;
+      if (authenticated?.freshToken !== undefined) {
+        reply.header(FRESH_TOKEN_HEADER, authenticated.freshToken);
+      }
     } catch (error) {
       if (!isPicketValidationError(error)) throw error;
       const answer = errorResponse(error);

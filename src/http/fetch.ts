@@ -1,7 +1,11 @@
 import type { Validator } from "../create-validator.js";
 import { isPicketValidationError } from "../errors.js";
 import type { PicketAccessToken, Requirements } from "../types.js";
-import { authenticateHeader, type PicketAuthOptions } from "./authenticate-header.js";
+import {
+  authenticateHeader,
+  FRESH_TOKEN_HEADER,
+  type PicketAuthOptions,
+} from "./authenticate-header.js";
 import { errorResponse } from "./error-response.js";
 
 export type { PicketAuthOptions } from "./authenticate-header.js";
@@ -20,10 +24,11 @@ export async function authenticate(
   validator: Validator,
   requirements?: Requirements,
 ): Promise<PicketAccessToken> {
-  return (await authenticateHeader(request.headers.get("authorization"), {
+  const authenticated = await authenticateHeader(request.headers.get("authorization"), {
     validator,
     ...(requirements === undefined ? {} : { requirements }),
-  })) as PicketAccessToken;
+  });
+  return (authenticated as { claims: PicketAccessToken }).claims;
 }
 
 /** A fetch-style handler that receives the verified token (`undefined` when optional and anonymous). */
@@ -60,12 +65,28 @@ export function withPicket<Args extends unknown[]>(
     throw new TypeError("withPicket needs { validator }");
   }
   return async (request, ...args) => {
-    let picket: PicketAccessToken | undefined;
+    let authenticated: Awaited<ReturnType<typeof authenticateHeader>>;
     try {
-      picket = await authenticateHeader(request.headers.get("authorization"), options);
+      authenticated = await authenticateHeader(request.headers.get("authorization"), options);
     } catch (error) {
       return picketErrorResponse(error);
     }
-    return handler(request, picket, ...args);
+    const response = await handler(request, authenticated?.claims, ...args);
+    const freshToken = authenticated?.freshToken;
+    return freshToken === undefined
+      ? response
+      : withHeader(response, FRESH_TOKEN_HEADER, freshToken);
   };
+}
+
+/** Adds a header, copying the response when its headers are immutable (as fetch's own are). */
+function withHeader(response: Response, name: string, value: string): Response {
+  try {
+    response.headers.set(name, value);
+    return response;
+  } catch {
+    const copy = new Response(response.body, response);
+    copy.headers.set(name, value);
+    return copy;
+  }
 }
