@@ -87,6 +87,7 @@ export class KeyStore {
    * off. Throws the reason when there is still none.
    */
   async ensureLoaded(): Promise<void> {
+    if (this.#inFlight === undefined && this.#usable()) return;
     const pending =
       this.#inFlight ?? this.#fetchIfAllowed(this.#loadedAt === undefined ? "initial" : "refresh");
     if (pending !== undefined) await pending;
