@@ -1,5 +1,10 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { createValidator, decodeUnverified, type Validator } from "../../src/index.js";
+import {
+  createValidator,
+  decodeUnverified,
+  type Requirements,
+  type Validator,
+} from "../../src/index.js";
 import { createTestIssuer, type JwksServer, type TestIssuer } from "../../src/testing/index.js";
 import { createManualClock } from "../helpers/clock.js";
 import { expectCode } from "../helpers/expect-code.js";
@@ -19,11 +24,18 @@ function tamperPayload(token: string): string {
   return `${header}.${Buffer.from(JSON.stringify(claims)).toString("base64url")}.${signature}`;
 }
 
+interface Case {
+  name: string;
+  token: string;
+  requirements?: Requirements;
+  verdict: string;
+}
+
 /** Good and bad tokens with the verdict every path must agree on. */
-function table(issuer: TestIssuer, stranger: TestIssuer) {
+function table(issuer: TestIssuer, stranger: TestIssuer): Case[] {
   const holder = issuer.sign({ contractAddress: CONTRACT, tokenBalance: "2" });
   return [
-    { name: "plain login", token: issuer.sign(), requirements: undefined, verdict: "valid" },
+    { name: "plain login", token: issuer.sign(), verdict: "valid" },
     {
       name: "holder meeting the minimum",
       token: holder,
@@ -55,7 +67,7 @@ function table(issuer: TestIssuer, stranger: TestIssuer) {
     },
     { name: "no exp", token: issuer.sign({}, { omit: ["exp"] }), verdict: "ERR_CLAIM_INVALID" },
     { name: "not a token", token: "abc.def", verdict: "ERR_TOKEN_MALFORMED" },
-  ] as const;
+  ];
 }
 
 async function verdict(run: () => unknown): Promise<string> {

@@ -1,0 +1,372 @@
+import { once } from "node:events";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { authenticate, picketErrorResponse, withPicket } from "../../src/http/fetch.js";
+import {
+  createValidator,
+  type PicketAccessToken,
+  PicketValidationError,
+  type Requirements,
+} from "../../src/index.js";
+import { createTestIssuer } from "../../src/testing/index.js";
+import { createManualClock } from "../helpers/clock.js";
+import { expectCode } from "../helpers/expect-code.js";
+
+const START = Date.UTC(2026, 0, 1);
+const CONTRACT = "0x8a90cab2b38dba80c64b7734e58ee1db38b8992e";
+const VIP: Requirements = { contractAddress: CONTRACT, minTokenBalance: 1 };
+// Distinctive values, so that a leak into a response is unmistakable.
+const SECRET_BALANCE = "0.4242";
+const WALLET = "0x1234567890AbcdEF1234567890aBcdef12345678";
+
+/** A free loopback port that nothing listens on: bound once, then released. */
+async function deadJwksUri(): Promise<string> {
+  const server = createServer();
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return `http://127.0.0.1:${port}/.well-known/jwks.json`;
+}
+
+function request(authorization?: string, path = "/"): Request {
+  return new Request(`http://app.test${path}`, {
+    headers: authorization === undefined ? {} : { authorization },
+  });
+}
+
+const bearer = (token: string) => `Bearer ${token}`;
+
+async function read(response: Response) {
+  const text = await response.text();
+  return {
+    status: response.status,
+    headers: response.headers,
+    text,
+    body: JSON.parse(text) as Record<string, unknown>,
+  };
+}
+
+describe("fetch adapter", () => {
+  const clock = createManualClock(START);
+  const issuer = createTestIssuer({ clock: clock.now });
+  const validator = issuer.validator({ clock: clock.now });
+  afterEach(() => clock.set(START));
+
+  describe("authenticate(request, validator, requirements?)", () => {
+    it("resolves with the normalized claims of a valid token", async () => {
+      const token = issuer.sign({ walletAddress: WALLET, sub: `ethereum:${WALLET}` });
+      const claims = await authenticate(request(bearer(token)), validator);
+      expect(claims.walletAddress).toBe(WALLET);
+      expect(claims.chain).toBe("ethereum");
+      expect(claims.aud).toBe(issuer.projectId);
+    });
+
+    it("rejects ERR_TOKEN_MISSING without a header or with another scheme", async () => {
+      await expectCode(() => authenticate(request(), validator), "ERR_TOKEN_MISSING");
+      await expectCode(
+        () => authenticate(request("Basic dXNlcjpwYXNz"), validator),
+        "ERR_TOKEN_MISSING",
+      );
+    });
+
+    it("rejects ERR_TOKEN_MALFORMED, ERR_AUDIENCE_INVALID and (by the clock) ERR_TOKEN_EXPIRED", async () => {
+      await expectCode(
+        () => authenticate(request(bearer("not-a-jwt")), validator),
+        "ERR_TOKEN_MALFORMED",
+      );
+      await expectCode(
+        () => authenticate(request(bearer(issuer.sign({ aud: "other" }))), validator),
+        "ERR_AUDIENCE_INVALID",
+      );
+      const token = issuer.sign({}, { expiresIn: 60 });
+      clock.advance(61_000);
+      const error = await expectCode(
+        () => authenticate(request(bearer(token)), validator),
+        "ERR_TOKEN_EXPIRED",
+      );
+      expect(error.status).toBe(401);
+    });
+
+    it("checks the requirements it is given, and only those", async () => {
+      const poor = request(bearer(issuer.sign({ contractAddress: CONTRACT, tokenBalance: "0" })));
+      await expect(authenticate(poor, validator)).resolves.toMatchObject({ tokenBalance: "0" });
+      const error = await expectCode(
+        () => authenticate(poor, validator, VIP),
+        "ERR_REQUIREMENTS_NOT_MET",
+      );
+      expect(error.status).toBe(403);
+      expect(error.failures.length).toBeGreaterThan(0);
+      const rich = request(bearer(issuer.sign({ contractAddress: CONTRACT, tokenBalance: "2" })));
+      await expect(authenticate(rich, validator, VIP)).resolves.toMatchObject({
+        tokenBalance: "2",
+      });
+    });
+  });
+
+  describe("picketErrorResponse", () => {
+    it("answers a validation error with its status, JSON body and challenge", async () => {
+      const answer = await read(
+        picketErrorResponse(
+          new PicketValidationError("ERR_TOKEN_EXPIRED", `internal detail: ${WALLET}`),
+        ),
+      );
+      expect(answer.status).toBe(401);
+      expect(answer.headers.get("content-type")).toMatch(/^application\/json/);
+      expect(answer.body).toEqual({ error: "ERR_TOKEN_EXPIRED", message: expect.any(String) });
+      expect(answer.headers.get("www-authenticate")).toContain('error="invalid_token"');
+      // The public message is fixed per code: the internal one never reaches the client.
+      expect(answer.text).not.toContain(WALLET);
+    });
+
+    it("gives a bare challenge for ERR_TOKEN_MISSING and insufficient_scope for 403", async () => {
+      const missing = picketErrorResponse(new PicketValidationError("ERR_TOKEN_MISSING", "x"));
+      expect(missing.status).toBe(401);
+      expect(missing.headers.get("www-authenticate")).toBe('Bearer realm="picket"');
+      const unmet = picketErrorResponse(
+        new PicketValidationError("ERR_REQUIREMENTS_NOT_MET", `balance ${SECRET_BALANCE}`),
+      );
+      expect(unmet.status).toBe(403);
+      expect(unmet.headers.get("www-authenticate")).toContain('error="insufficient_scope"');
+      expect(await unmet.text()).not.toContain(SECRET_BALANCE);
+      const down = picketErrorResponse(new PicketValidationError("ERR_JWKS_UNAVAILABLE", "x"));
+      expect(down.status).toBe(503);
+    });
+
+    it("rethrows anything that is not a validation error", () => {
+      const bug = new TypeError("a bug");
+      expect(() => picketErrorResponse(bug)).toThrow(bug);
+    });
+  });
+
+  describe("withPicket(handler, options), called with a Web Request", () => {
+    const calls: { picket: PicketAccessToken | undefined; extra: unknown[] }[] = [];
+    const echo = (
+      _request: Request,
+      picket: PicketAccessToken | undefined,
+      ...extra: unknown[]
+    ) => {
+      calls.push({ picket, extra });
+      return Response.json({ walletAddress: picket?.walletAddress ?? null });
+    };
+    const me = withPicket(echo, { validator });
+    const vip = withPicket(echo, { validator, requirements: VIP });
+    const maybe = withPicket(echo, { validator, optional: true });
+    afterEach(() => {
+      calls.length = 0;
+    });
+
+    it("answers 401 ERR_TOKEN_MISSING with a bare challenge when there is no header", async () => {
+      const answer = await read(await me(request()));
+      expect(answer.status).toBe(401);
+      expect(answer.body).toEqual({ error: "ERR_TOKEN_MISSING", message: expect.any(String) });
+      expect(answer.headers.get("www-authenticate")).toBe('Bearer realm="picket"');
+      expect(calls).toEqual([]);
+    });
+
+    it("answers 401 ERR_TOKEN_MISSING for a Basic header", async () => {
+      const answer = await read(await me(request("Basic dXNlcjpwYXNz")));
+      expect(answer.status).toBe(401);
+      expect(answer.body.error).toBe("ERR_TOKEN_MISSING");
+      expect(answer.headers.get("www-authenticate")).not.toContain("error=");
+    });
+
+    it("answers 401 ERR_TOKEN_MALFORMED with error=invalid_token", async () => {
+      const answer = await read(await me(request(bearer("not-a-jwt"))));
+      expect(answer.status).toBe(401);
+      expect(answer.body.error).toBe("ERR_TOKEN_MALFORMED");
+      expect(answer.headers.get("www-authenticate")).toContain('error="invalid_token"');
+      expect(calls).toEqual([]);
+    });
+
+    it("reads time from the injected clock: 200 before exp, 401 ERR_TOKEN_EXPIRED after", async () => {
+      const token = issuer.sign({}, { expiresIn: 60 });
+      clock.advance(59_000);
+      expect((await me(request(bearer(token)))).status).toBe(200);
+      clock.advance(2_000);
+      const answer = await read(await me(request(bearer(token))));
+      expect(answer.status).toBe(401);
+      expect(answer.body.error).toBe("ERR_TOKEN_EXPIRED");
+      expect(calls).toHaveLength(1);
+    });
+
+    it("answers 401 ERR_AUDIENCE_INVALID for another project's token", async () => {
+      const answer = await read(await me(request(bearer(issuer.sign({ aud: "other" })))));
+      expect(answer.status).toBe(401);
+      expect(answer.body.error).toBe("ERR_AUDIENCE_INVALID");
+    });
+
+    it("answers 403 insufficient_scope without any claim value", async () => {
+      const token = issuer.sign({
+        walletAddress: WALLET,
+        sub: `ethereum:${WALLET}`,
+        displayAddress: WALLET,
+        contractAddress: CONTRACT,
+        tokenBalance: SECRET_BALANCE,
+      });
+      const answer = await read(await vip(request(bearer(token))));
+      expect(answer.status).toBe(403);
+      expect(answer.body).toEqual({
+        error: "ERR_REQUIREMENTS_NOT_MET",
+        message: expect.any(String),
+      });
+      expect(answer.headers.get("www-authenticate")).toContain('error="insufficient_scope"');
+      const everything = `${answer.text}\n${answer.headers.get("www-authenticate")}`.toLowerCase();
+      expect(everything).not.toContain(SECRET_BALANCE);
+      expect(everything).not.toContain(WALLET.toLowerCase());
+      expect(everything).not.toContain(CONTRACT);
+      expect(calls).toEqual([]);
+    });
+
+    it("answers 503 ERR_JWKS_UNAVAILABLE when the key server cannot be reached", async () => {
+      const dead = createValidator({
+        projectId: issuer.projectId,
+        jwksUri: await deadJwksUri(),
+        jwksCache: { timeout: 2_000 },
+      });
+      const answer = await read(
+        await withPicket(echo, { validator: dead })(request(bearer(issuer.sign()))),
+      );
+      expect(answer.status).toBe(503);
+      expect(answer.body).toEqual({ error: "ERR_JWKS_UNAVAILABLE", message: expect.any(String) });
+      expect(calls).toEqual([]);
+    });
+
+    it("runs the handler with the claims and passes extra arguments through", async () => {
+      const token = issuer.sign({ walletAddress: WALLET, sub: `ethereum:${WALLET}` });
+      const context = { env: "test" };
+      const answer = await read(await me(request(bearer(token)), context));
+      expect(answer.status).toBe(200);
+      expect(answer.body).toEqual({ walletAddress: WALLET });
+      expect(calls).toHaveLength(1);
+      expect(calls[0]?.picket?.walletAddress).toBe(WALLET);
+      expect(calls[0]?.extra).toEqual([context]);
+    });
+
+    it("applies per-route requirements: one token, two handlers", async () => {
+      const poor = issuer.sign({ contractAddress: CONTRACT, tokenBalance: "0" });
+      expect((await me(request(bearer(poor)))).status).toBe(200);
+      expect((await vip(request(bearer(poor)))).status).toBe(403);
+      const rich = issuer.sign({ contractAddress: CONTRACT, tokenBalance: "2" });
+      expect((await vip(request(bearer(rich)))).status).toBe(200);
+    });
+
+    it("optional: runs the handler with picket undefined for an anonymous request", async () => {
+      const answer = await read(await maybe(request()));
+      expect(answer.status).toBe(200);
+      expect(answer.body).toEqual({ walletAddress: null });
+      expect(calls).toHaveLength(1);
+      expect(calls[0]?.picket).toBeUndefined();
+    });
+
+    it("optional: still refuses a token that is present but bad", async () => {
+      const answer = await read(await maybe(request(bearer(issuer.sign({ aud: "other" })))));
+      expect(answer.status).toBe(401);
+      expect(answer.body.error).toBe("ERR_AUDIENCE_INVALID");
+      expect(calls).toEqual([]);
+    });
+
+    it("rejects with errors that are not validation errors instead of answering 401", async () => {
+      const broken = { contractAddress: CONTRACT, minTokenBalance: "lots" } as Requirements;
+      const handler = withPicket(echo, { validator, requirements: broken });
+      await expect(handler(request(bearer(issuer.sign())))).rejects.toThrow(TypeError);
+      expect(calls).toEqual([]);
+    });
+
+    it("refuses to be created without a validator", () => {
+      expect(() => withPicket(echo, {} as never)).toThrow(TypeError);
+    });
+  });
+
+  describe("withPicket served over real HTTP by node:http", () => {
+    let server: Server;
+    let origin: string;
+
+    /** The glue a Node host needs: IncomingMessage to Request, Response back to ServerResponse. */
+    function serveFetchHandler(
+      routes: Record<string, (request: Request) => Promise<Response>>,
+    ): (incoming: IncomingMessage, outgoing: ServerResponse) => void {
+      return (incoming, outgoing) => {
+        const headers = new Headers();
+        for (const [name, value] of Object.entries(incoming.headers)) {
+          if (typeof value === "string") headers.set(name, value);
+          else if (Array.isArray(value)) for (const item of value) headers.append(name, item);
+        }
+        const url = new URL(incoming.url ?? "/", `http://${incoming.headers.host ?? "127.0.0.1"}`);
+        const route = routes[url.pathname];
+        const answer = route
+          ? route(new Request(url, { method: incoming.method ?? "GET", headers }))
+          : Promise.resolve(new Response("not found", { status: 404 }));
+        answer.then(
+          async (response) => {
+            response.headers.forEach((value, name) => {
+              outgoing.setHeader(name, value);
+            });
+            outgoing.writeHead(response.status);
+            outgoing.end(Buffer.from(await response.arrayBuffer()));
+          },
+          () => {
+            outgoing.writeHead(500, { "content-type": "application/json" });
+            outgoing.end(JSON.stringify({ handledBy: "host" }));
+          },
+        );
+      };
+    }
+
+    beforeAll(async () => {
+      const handler = (_request: Request, picket: PicketAccessToken | undefined) =>
+        Response.json({ walletAddress: picket?.walletAddress ?? null });
+      const broken = { contractAddress: CONTRACT, minTokenBalance: "lots" } as Requirements;
+      server = createServer(
+        serveFetchHandler({
+          "/me": withPicket(handler, { validator }),
+          "/vip": withPicket(handler, { validator, requirements: VIP }),
+          "/broken": withPicket(handler, { validator, requirements: broken }),
+        }),
+      );
+      server.listen(0, "127.0.0.1");
+      await once(server, "listening");
+      origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    });
+
+    afterAll(async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    });
+
+    async function call(path: string, authorization?: string) {
+      return read(
+        await fetch(`${origin}${path}`, {
+          headers: authorization === undefined ? {} : { authorization },
+        }),
+      );
+    }
+
+    it("answers 200 with the claims, 401 without a token and 403 for unmet requirements", async () => {
+      const token = issuer.sign({ walletAddress: WALLET, sub: `ethereum:${WALLET}` });
+      const ok = await call("/me", bearer(token));
+      expect(ok.status).toBe(200);
+      expect(ok.body).toEqual({ walletAddress: WALLET });
+
+      const missing = await call("/me");
+      expect(missing.status).toBe(401);
+      expect(missing.body.error).toBe("ERR_TOKEN_MISSING");
+      expect(missing.headers.get("www-authenticate")).toBe('Bearer realm="picket"');
+
+      const unmet = await call("/vip", bearer(token));
+      expect(unmet.status).toBe(403);
+      expect(unmet.body.error).toBe("ERR_REQUIREMENTS_NOT_MET");
+      expect(unmet.headers.get("www-authenticate")).toContain('error="insufficient_scope"');
+      expect(unmet.text.toLowerCase()).not.toContain(WALLET.toLowerCase());
+    });
+
+    it("leaves non-validation errors to the host (500 from the host, not 401)", async () => {
+      const answer = await call("/broken", bearer(issuer.sign()));
+      expect(answer.status).toBe(500);
+      expect(answer.body).toEqual({ handledBy: "host" });
+    });
+  });
+});
