@@ -8,11 +8,13 @@ import {
   type NormalizedRequirements,
   normalizeRequirements,
 } from "./requirements/normalize-requirements.js";
+import { RequirementsMemo } from "./requirements/requirements-memo.js";
 import { resolveOptions } from "./resolve-options.js";
 import type {
   DecodedToken,
   PicketAccessToken,
   Requirements,
+  RequirementsResult,
   ValidatorEvent,
   ValidatorOptions,
 } from "./types.js";
@@ -52,6 +54,8 @@ export interface Validator {
 interface CachedToken {
   claims: PicketAccessToken;
   key: VerificationKey;
+  /** The last requirements checked against this token, and their verdict: claims never change. */
+  checked?: { requirements: NormalizedRequirements; result: RequirementsResult };
 }
 
 interface CheckedHeader {
@@ -118,13 +122,24 @@ export function createValidator(options: ValidatorOptions): Validator {
   const checkedHeaders = new Map<string, CheckedHeader>();
   let pending = 0;
 
+  const requirementsMemo = new RequirementsMemo();
   function requirementsFor(perCall: Requirements | undefined): NormalizedRequirements {
     if (perCall === undefined) return resolved.normalizedRequirements;
-    return normalizeRequirements(mergeRequirements(resolved.requirements, perCall));
+    const normalize = () =>
+      normalizeRequirements(mergeRequirements(resolved.requirements, perCall));
+    return typeof perCall === "object" && perCall !== null
+      ? requirementsMemo.get(perCall, normalize)
+      : normalize();
   }
 
-  function enforce(claims: PicketAccessToken, requirements: NormalizedRequirements): void {
-    const result = evaluateRequirements(claims, requirements);
+  function enforce(entry: CachedToken, requirements: NormalizedRequirements): void {
+    let result: RequirementsResult;
+    if (entry.checked?.requirements === requirements) {
+      result = entry.checked.result;
+    } else {
+      result = evaluateRequirements(entry.claims, requirements);
+      entry.checked = { requirements, result };
+    }
     if (!result.ok) {
       throw new PicketValidationError(
         "ERR_REQUIREMENTS_NOT_MET",
@@ -161,7 +176,7 @@ export function createValidator(options: ValidatorOptions): Validator {
       tokenCache?.delete(token);
       throw error;
     }
-    enforce(entry.claims, requirements);
+    enforce(entry, requirements);
     return entry.claims;
   }
 
@@ -260,10 +275,10 @@ export function createValidator(options: ValidatorOptions): Validator {
   ): PicketAccessToken {
     checkIssuerAndAudience(prepared.claims, expectations);
     const exp = checkTimes(prepared.claims, clock(), expectations);
-    const claims = normalizeClaims(prepared.claims, exp);
-    tokenCache?.set(token, { claims, key });
-    enforce(claims, requirements);
-    return claims;
+    const entry: CachedToken = { claims: normalizeClaims(prepared.claims, exp), key };
+    tokenCache?.set(token, entry);
+    enforce(entry, requirements);
+    return entry.claims;
   }
 
   function validateSync(token: string, perCall?: Requirements): PicketAccessToken {

@@ -2,10 +2,12 @@ import { PicketValidationError } from "../errors.js";
 import type { PicketAccessToken } from "../types.js";
 
 /**
- * Builds the {@link PicketAccessToken} of verified claims: `chain` and `walletAddress` from their
- * claims or from `sub` (`chain:address` or the older `chain/network:address`), `exp` as checked,
- * `tokenBalance` from `tokenBalance` or the older `numTokens`. The result is frozen, so that a
- * cached token cannot be changed by one caller under another.
+ * Turns freshly parsed, verified claims into a {@link PicketAccessToken}: `chain` and
+ * `walletAddress` from their claims or from `sub` (`chain:address` or the older
+ * `chain/network:address`), `exp` as checked, `tokenBalance` from `tokenBalance` or the older
+ * `numTokens`. The object is completed in place (it is the parser's own, shared with no one) and
+ * frozen, so that a cached token cannot be changed by one caller under another; freezing the
+ * parser's object rather than a copy keeps V8's fast shapes.
  */
 export function normalizeClaims(claims: Record<string, unknown>, exp: number): PicketAccessToken {
   const fromSub = parseSubject(claims.sub);
@@ -17,9 +19,13 @@ export function normalizeClaims(claims: Record<string, unknown>, exp: number): P
       'The token names no chain and wallet ("sub", "chain", "walletAddress")',
     );
   }
-  const token: PicketAccessToken = { ...claims, chain, walletAddress, exp };
-  const tokenBalance = claims.tokenBalance ?? claims.numTokens;
-  if (tokenBalance !== undefined) token.tokenBalance = tokenBalance as string;
+  const token = claims as PicketAccessToken;
+  token.chain = chain;
+  token.walletAddress = walletAddress;
+  token.exp = exp;
+  if (token.tokenBalance === undefined && token.numTokens !== undefined) {
+    token.tokenBalance = token.numTokens;
+  }
   return deepFreeze(token);
 }
 

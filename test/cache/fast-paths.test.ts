@@ -250,3 +250,45 @@ describe("tokens without kid", () => {
     }
   });
 });
+
+describe("requirements passed again and again", () => {
+  const issuer = createTestIssuer();
+  const wallet = issuer.walletAddress;
+  const token = issuer.sign({ contractAddress: CONTRACT, tokenBalance: "2" });
+
+  it.each([true, false])(
+    "are read anew when the same object is changed (token cache %s)",
+    async (cached) => {
+      const validator = issuer.validator(cached ? {} : { tokenCache: false });
+      const requirements: Requirements = { contractAddress: CONTRACT, minTokenBalance: "2" };
+      await expect(validator.validate(token, requirements)).resolves.toBeDefined();
+      requirements.minTokenBalance = "3";
+      await expectCode(() => validator.validate(token, requirements), "ERR_REQUIREMENTS_NOT_MET");
+      requirements.minTokenBalance = 2;
+      expect(validator.validateSync(token, requirements).walletAddress).toBe(wallet);
+      delete requirements.minTokenBalance;
+      (requirements as Record<string, unknown>).chain = "solana";
+      await expectCode(() => validator.validate(token, requirements), "ERR_REQUIREMENTS_NOT_MET");
+    },
+  );
+
+  it("notice a change inside an array", async () => {
+    const validator = issuer.validator();
+    const allowedWallets = [wallet];
+    const requirements = { allowedWallets };
+    await expect(validator.validate(token, requirements)).resolves.toBeDefined();
+    allowedWallets[0] = "0x0000000000000000000000000000000000000001";
+    await expectCode(() => validator.validate(token, requirements), "ERR_REQUIREMENTS_NOT_MET");
+    allowedWallets.push(wallet.toLowerCase());
+    await expect(validator.validate(token, requirements)).resolves.toBeDefined();
+  });
+
+  it("notice a key replaced by another", async () => {
+    const validator = issuer.validator();
+    const requirements: Record<string, unknown> = { chain: undefined };
+    await expect(validator.validate(token, requirements)).resolves.toBeDefined();
+    delete requirements.chain;
+    requirements.allowedWallets = ["0x0000000000000000000000000000000000000001"];
+    await expectCode(() => validator.validate(token, requirements), "ERR_REQUIREMENTS_NOT_MET");
+  });
+});
