@@ -4,6 +4,7 @@ import {
   type NormalizedRequirements,
   normalizeRequirements,
 } from "./requirements/normalize-requirements.js";
+import { isSecureUrl } from "./secure-url.js";
 import type { Requirements, ValidatorEvent, ValidatorOptions } from "./types.js";
 import { type AlgorithmSpec, SUPPORTED_ALGORITHMS } from "./verify/algorithms.js";
 
@@ -25,8 +26,6 @@ export interface ResolvedOptions {
   tokenCacheMax: number | undefined;
   onEvent: ((event: ValidatorEvent) => void) | undefined;
 }
-
-const LOOPBACK_HOSTS = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
 
 /** Applies defaults and refuses bad options with a `TypeError`, at construction time. */
 export function resolveOptions(options: ValidatorOptions): ResolvedOptions {
@@ -82,8 +81,7 @@ export function checkJwksUri(uri: string | URL): string {
   } catch {
     throw new TypeError("options.jwksUri must be an absolute URL");
   }
-  if (url.protocol === "https:") return url.href;
-  if (url.protocol === "http:" && LOOPBACK_HOSTS.test(url.hostname)) return url.href;
+  if (isSecureUrl(url)) return url.href;
   throw new TypeError("options.jwksUri must use https: (http: only for loopback hosts)");
 }
 

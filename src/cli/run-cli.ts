@@ -83,10 +83,9 @@ async function readToken(positionals: readonly string[], io: CliIo): Promise<str
   if (positionals.length > 1) throw new UsageError("give one token");
   const given = positionals[0];
   if (given !== undefined && given !== "-") return given.trim();
-  const piped = await io.readStdin();
-  if (piped === undefined)
-    throw new UsageError("no token: pass it as an argument or on standard input");
-  return piped.trim();
+  const piped = (await io.readStdin())?.trim();
+  if (!piped) throw new UsageError("no token: pass it as an argument or on standard input");
+  return piped;
 }
 
 async function verify(args: readonly string[], io: CliIo): Promise<number> {

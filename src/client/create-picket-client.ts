@@ -1,3 +1,4 @@
+import { isSecureUrl } from "../secure-url.js";
 import { PICKET_API_URL } from "./constants.js";
 import { type ApiCall, sendRequest, type Transport } from "./send-request.js";
 import { toWireRequirements } from "./to-wire-requirements.js";
@@ -40,8 +41,6 @@ export interface PicketClient {
     options?: RequestOptions,
   ): Promise<TokenOwnershipResponse>;
 }
-
-const LOOPBACK_HOSTS = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
 
 /**
  * Creates a client of Picket's API. Throws a `TypeError` at once for bad options. The secret key
@@ -183,8 +182,7 @@ function resolveBaseUrl(baseUrl: unknown): string {
   } catch {
     throw new TypeError("options.baseUrl must be an absolute URL");
   }
-  const loopback = url.protocol === "http:" && LOOPBACK_HOSTS.test(url.hostname);
-  if (url.protocol !== "https:" && !loopback) {
+  if (!isSecureUrl(url)) {
     // The secret key rides on every request: it must not cross the network in the clear.
     throw new TypeError("options.baseUrl must use https: (http: only for loopback hosts)");
   }

@@ -124,6 +124,7 @@ describe("picket-validate verify", () => {
       ["verify", VALID, "--project-id", projectId, "--jwks", "fixtures/no-such-file.json"],
     ],
     ["two tokens", ["verify", VALID, VALID, ...offline]],
+    ["no token and empty standard input", ["verify", ...offline]],
   ])("exits 2 with the usage for %s", async (_name, args) => {
     const run = await cli(args);
     expect(run.code).toBe(2);
