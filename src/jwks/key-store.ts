@@ -58,12 +58,7 @@ export class KeyStore {
    * `kid`), or `undefined` when no usable key set is loaded. May start a background refresh.
    */
   peek(kid: string | undefined, alg: string): readonly VerificationKey[] | undefined {
-    if (this.#loadedAt === undefined) return undefined;
-    if (this.#options.jwksUri !== undefined) {
-      const age = this.#options.clock() - this.#loadedAt;
-      if (age >= Math.max(this.#settings.staleIfError, this.#settings.maxAge)) return undefined;
-      if (age >= this.#settings.maxAge) this.#refreshInBackground(age);
-    }
+    if (!this.#usable()) return undefined;
     if (kid === undefined) return this.#byAlgorithm.get(alg) ?? [];
     const keys = this.#byKid.get(kid);
     if (keys === undefined) return [];
@@ -72,9 +67,12 @@ export class KeyStore {
       : keys.filter((key) => key.algorithms.has(alg));
   }
 
-  /** Whether a key is still in the current key set. */
+  /**
+   * Whether a key is still in the current key set and that set may still be used: a cached
+   * token is held to the same key ages as a new one, and its use also starts the refresh.
+   */
   has(key: VerificationKey): boolean {
-    return this.#current.has(key);
+    return this.#current.has(key) && this.#usable();
   }
 
   /** The number of keys in the current set. */
@@ -131,12 +129,17 @@ export class KeyStore {
     if (error !== undefined) throw error;
   }
 
-  /** Whether keys are loaded and young enough to use. */
+  /**
+   * Whether keys are loaded and young enough to use: up to `staleIfError` (or `maxAge`, if
+   * longer). Past `maxAge`, starts the one background refresh.
+   */
   #usable(): boolean {
     if (this.#loadedAt === undefined) return false;
     if (this.#options.jwksUri === undefined) return true;
     const age = this.#options.clock() - this.#loadedAt;
-    return age < Math.max(this.#settings.staleIfError, this.#settings.maxAge);
+    if (age >= Math.max(this.#settings.staleIfError, this.#settings.maxAge)) return false;
+    if (age >= this.#settings.maxAge) this.#refreshInBackground(age);
+    return true;
   }
 
   #refreshInBackground(age: number): void {
