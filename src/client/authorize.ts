@@ -2,7 +2,7 @@ import type { Validator } from "../create-validator.js";
 import { isPicketValidationError, PicketValidationError } from "../errors.js";
 import { sameAddress } from "../requirements/same-address.js";
 import type { PicketAccessToken, RequirementFailure, Requirements } from "../types.js";
-import { parseSubject } from "../verify/normalize-claims.js";
+import { holderOf } from "../verify/normalize-claims.js";
 import type { PicketClient } from "./create-picket-client.js";
 import { isPicketApiError } from "./picket-api-error.js";
 import { toWireRequirements } from "./to-wire-requirements.js";
@@ -138,9 +138,6 @@ function canonicalJson(value: unknown): string {
 }
 
 function sameHolder(original: Record<string, unknown>, fresh: PicketAccessToken): boolean {
-  const fromSub = parseSubject(original.sub);
-  const chain = typeof original.chain === "string" ? original.chain : fromSub?.chain;
-  const wallet =
-    typeof original.walletAddress === "string" ? original.walletAddress : fromSub?.walletAddress;
+  const { chain, walletAddress: wallet } = holderOf(original);
   return chain === fresh.chain && wallet !== undefined && sameAddress(wallet, fresh.walletAddress);
 }

@@ -1,6 +1,6 @@
 import BigNumber from "bignumber.js";
 import type { RequirementFailure, Requirements, RequirementsResult } from "../types.js";
-import { parseSubject } from "../verify/normalize-claims.js";
+import { holderOf } from "../verify/normalize-claims.js";
 import {
   hasTokenTarget,
   type NormalizedRequirements,
@@ -36,10 +36,7 @@ export function evaluateRequirements(
   requirements: NormalizedRequirements,
 ): RequirementsResult {
   const failures: RequirementFailure[] = [];
-  const fromSub = typeof claims.sub === "string" ? parseSubject(claims.sub) : undefined;
-  const chain = typeof claims.chain === "string" ? claims.chain : fromSub?.chain;
-  const wallet =
-    typeof claims.walletAddress === "string" ? claims.walletAddress : fromSub?.walletAddress;
+  const { chain, walletAddress: wallet } = holderOf(claims);
 
   if (requirements.chain !== undefined && requirements.chain !== chain) {
     failures.push({

@@ -29,8 +29,24 @@ export function normalizeClaims(claims: Record<string, unknown>, exp: number): P
   return deepFreeze(token);
 }
 
+/**
+ * The chain and wallet that claims name, read leniently (a claim of the wrong type counts as
+ * absent): for checks on claims that `normalizeClaims` has not seen.
+ */
+export function holderOf(claims: Readonly<Record<string, unknown>>): {
+  chain: string | undefined;
+  walletAddress: string | undefined;
+} {
+  const fromSub = typeof claims.sub === "string" ? parseSubject(claims.sub) : undefined;
+  return {
+    chain: typeof claims.chain === "string" ? claims.chain : fromSub?.chain,
+    walletAddress:
+      typeof claims.walletAddress === "string" ? claims.walletAddress : fromSub?.walletAddress,
+  };
+}
+
 /** Reads `chain` and `walletAddress` from `sub`: `chain:address` or `chain/network:address`. */
-export function parseSubject(sub: unknown): { chain: string; walletAddress: string } | undefined {
+function parseSubject(sub: unknown): { chain: string; walletAddress: string } | undefined {
   if (sub === undefined) return undefined;
   if (typeof sub !== "string") {
     throw new PicketValidationError("ERR_CLAIM_INVALID", 'The "sub" claim is not a string');
