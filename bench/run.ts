@@ -1,7 +1,8 @@
 /**
  * Side-by-side benchmark: picket-validate against jose, fast-jwt, aws-jwt-verify and
  * jsonwebtoken, every figure also given as a ratio to raw `node:crypto.verify` measured in the
- * same run. Prints a markdown table. Run with `npm run bench`.
+ * same run. Prints a markdown table. Run with `npm run bench`, which builds first: the
+ * benchmark measures the compiled package, as users run it.
  */
 import { execFileSync } from "node:child_process";
 import { createPublicKey, verify } from "node:crypto";
@@ -12,8 +13,8 @@ import { JwtVerifier } from "aws-jwt-verify";
 import { createVerifier } from "fast-jwt";
 import { createLocalJWKSet, type JSONWebKeySet, jwtVerify } from "jose";
 import jsonwebtoken from "jsonwebtoken";
-import { createValidator, PICKET_ISSUER, type Requirements } from "../src/index.js";
-import { createTestIssuer } from "../src/testing/index.js";
+import { createValidator, PICKET_ISSUER, type Requirements } from "../dist/index.js";
+import { createTestIssuer } from "../dist/testing/index.js";
 import { type Contender, measure, median, percentile, type Rounds } from "./measure.js";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);

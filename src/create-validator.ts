@@ -125,11 +125,12 @@ export function createValidator(options: ValidatorOptions): Validator {
   const requirementsMemo = new RequirementsMemo();
   function requirementsFor(perCall: Requirements | undefined): NormalizedRequirements {
     if (perCall === undefined) return resolved.normalizedRequirements;
-    const normalize = () =>
-      normalizeRequirements(mergeRequirements(resolved.requirements, perCall));
-    return typeof perCall === "object" && perCall !== null
-      ? requirementsMemo.get(perCall, normalize)
-      : normalize();
+    const memoizable = typeof perCall === "object" && perCall !== null;
+    const remembered = memoizable ? requirementsMemo.get(perCall) : undefined;
+    if (remembered !== undefined) return remembered;
+    const normalized = normalizeRequirements(mergeRequirements(resolved.requirements, perCall));
+    if (memoizable) requirementsMemo.set(perCall, normalized);
+    return normalized;
   }
 
   function enforce(entry: CachedToken, requirements: NormalizedRequirements): void {

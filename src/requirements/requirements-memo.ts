@@ -16,13 +16,17 @@ interface Memo {
 export class RequirementsMemo {
   readonly #memos = new WeakMap<object, Memo>();
 
-  /** The normalized form of `requirements`, from the memo or from `normalize`. */
-  get(requirements: Requirements, normalize: () => NormalizedRequirements): NormalizedRequirements {
+  /** The remembered normalized form of `requirements`, unless they changed since. */
+  get(requirements: Requirements): NormalizedRequirements | undefined {
     const memo = this.#memos.get(requirements);
-    if (memo !== undefined && unchanged(requirements, memo.snapshot)) return memo.normalized;
-    const normalized = normalize();
+    return memo !== undefined && unchanged(requirements, memo.snapshot)
+      ? memo.normalized
+      : undefined;
+  }
+
+  /** Remembers the normalized form of `requirements` as they are now. */
+  set(requirements: Requirements, normalized: NormalizedRequirements): void {
     this.#memos.set(requirements, { snapshot: snapshotOf(requirements), normalized });
-    return normalized;
   }
 }
 
