@@ -4,9 +4,7 @@
  *
  *   npx tsx examples/express-token-gated/call-routes.ts
  */
-import { realpathSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import { start, VIP_CONTRACT } from "./server.js";
+import { isMain, sampleTokens, start } from "./server.js";
 
 /** One call and what came back. */
 export interface RouteCall {
@@ -20,8 +18,7 @@ export interface RouteCall {
 export async function callRoutes(): Promise<RouteCall[]> {
   const running = await start();
   try {
-    const holder = running.issuer.sign({ contractAddress: VIP_CONTRACT, tokenBalance: "2" });
-    const visitor = running.issuer.sign({ contractAddress: VIP_CONTRACT, tokenBalance: "0" });
+    const { holder, visitor } = sampleTokens(running.issuer);
     const plan: { label: string; path: string; token?: string }[] = [
       { label: "anyone", path: "/public" },
       { label: "no token", path: "/me" },
@@ -47,17 +44,7 @@ export async function callRoutes(): Promise<RouteCall[]> {
   }
 }
 
-function isMain(): boolean {
-  const script = process.argv[1];
-  if (script === undefined) return false;
-  try {
-    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
-
-if (isMain()) {
+if (isMain(import.meta.url)) {
   for (const call of await callRoutes()) {
     console.log(
       `GET ${call.path.padEnd(8)} ${call.label.padEnd(17)} ${call.status} ${JSON.stringify(call.body)}`,

@@ -87,20 +87,28 @@ export async function start(port = 0): Promise<RunningExample> {
   };
 }
 
-function isMain(): boolean {
+/** Tokens to try the routes with: a holder of 2 {@link VIP_CONTRACT} tokens, a visitor with 0. */
+export function sampleTokens(issuer: TestIssuer): { holder: string; visitor: string } {
+  return {
+    holder: issuer.sign({ contractAddress: VIP_CONTRACT, tokenBalance: "2" }),
+    visitor: issuer.sign({ contractAddress: VIP_CONTRACT, tokenBalance: "0" }),
+  };
+}
+
+/** Whether the module at `moduleUrl` (pass `import.meta.url`) is the script node started with. */
+export function isMain(moduleUrl: string): boolean {
   const script = process.argv[1];
   if (script === undefined) return false;
   try {
-    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
+    return realpathSync(script) === realpathSync(fileURLToPath(moduleUrl));
   } catch {
     return false;
   }
 }
 
-if (isMain()) {
+if (isMain(import.meta.url)) {
   const running = await start(Number(process.env.PORT ?? 3000));
-  const holder = running.issuer.sign({ contractAddress: VIP_CONTRACT, tokenBalance: "2" });
-  const visitor = running.issuer.sign({ contractAddress: VIP_CONTRACT, tokenBalance: "0" });
+  const { holder, visitor } = sampleTokens(running.issuer);
   console.log(`listening on ${running.url} (Ctrl-C stops)
 
 export HOLDER=${holder}

@@ -82,6 +82,16 @@ export async function startJwksServer(
   };
 }
 
+/**
+ * The key-set URL of a loopback port that nothing listens on (a server started, then closed):
+ * every connection to it is refused.
+ */
+export async function deadJwksUri(): Promise<string> {
+  const dead = await startJwksServer();
+  await dead.close();
+  return dead.url;
+}
+
 /** Ready-made {@link JwksHandler}s. */
 export const respond = {
   /** `200` with this key set as JSON; a function is called on every request (rotation). */

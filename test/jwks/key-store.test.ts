@@ -1,17 +1,18 @@
 import { generateKeyPairSync, randomUUID } from "node:crypto";
-import type { JSONWebKeySet, JWK } from "jose";
+import type { JWK } from "jose";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   createValidator,
   type JwksCacheOptions,
   PicketValidationError,
-  type ValidatorEvent,
   type ValidatorOptions,
 } from "../../src/index.js";
 import { createTestIssuer, type TestIssuer } from "../../src/testing/index.js";
 import { createManualClock, type ManualClock } from "../helpers/clock.js";
 import { expectCode } from "../helpers/expect-code.js";
+import { keySet, recordEvents, recordedValidator } from "../helpers/jwks-cache.js";
 import {
+  deadJwksUri,
   JWKS_PATH,
   type JwksHandler,
   type JwksTestServer,
@@ -21,32 +22,6 @@ import {
 
 const PROJECT_ID = randomUUID();
 const COOLDOWN = 30_000;
-
-type EventOf<T extends ValidatorEvent["type"]> = Extract<ValidatorEvent, { type: T }>;
-
-/** Collects validator events; `next(type)` resolves on the next event of that type. */
-function recordEvents() {
-  const events: ValidatorEvent[] = [];
-  const waiters: { type: ValidatorEvent["type"]; resolve: (event: ValidatorEvent) => void }[] = [];
-  return {
-    events,
-    onEvent(event: ValidatorEvent): void {
-      events.push(event);
-      for (const waiter of waiters.splice(0)) {
-        if (waiter.type === event.type) waiter.resolve(event);
-        else waiters.push(waiter);
-      }
-    },
-    next<T extends ValidatorEvent["type"]>(type: T): Promise<EventOf<T>> {
-      return new Promise((resolve) => {
-        waiters.push({ type, resolve: resolve as (event: ValidatorEvent) => void });
-      });
-    },
-    of<T extends ValidatorEvent["type"]>(type: T): EventOf<T>[] {
-      return events.filter((event): event is EventOf<T> => event.type === type);
-    },
-  };
-}
 
 let server: JwksTestServer;
 let clock: ManualClock;
@@ -70,27 +45,13 @@ function issuer(kid?: string): TestIssuer {
 
 /** A validator on the test server, with the manual clock and an event recorder. */
 function setup(jwksCache: JwksCacheOptions = {}, options: Partial<ValidatorOptions> = {}) {
-  const recorder = recordEvents();
-  const validator = createValidator({
+  return recordedValidator({
     projectId: PROJECT_ID,
     jwksUri: server.url,
     clock: clock.now,
     jwksCache,
-    onEvent: recorder.onEvent,
     ...options,
   });
-  return { validator, recorder };
-}
-
-/** The JWKS URL of a server that was started and closed again: connections are refused. */
-async function deadJwksUrl(): Promise<string> {
-  const dead = await startJwksServer();
-  await dead.close();
-  return dead.url;
-}
-
-function keySet(...issuers: TestIssuer[]): JSONWebKeySet {
-  return { keys: issuers.flatMap((each) => each.jwks.keys) };
 }
 
 function publicKeyOf(each: TestIssuer): JWK {
@@ -132,7 +93,7 @@ describe("first load", () => {
   it("ready() rejects with ERR_JWKS_UNAVAILABLE when the connection is refused", async () => {
     const validator = createValidator({
       projectId: PROJECT_ID,
-      jwksUri: await deadJwksUrl(),
+      jwksUri: await deadJwksUri(),
       clock: clock.now,
     });
     const error = await expectCode(() => validator.ready(), "ERR_JWKS_UNAVAILABLE");
@@ -597,7 +558,7 @@ describe("offline jwks option", () => {
       throw new Error("the network must not be used");
     };
     const iss = issuer("k1");
-    const recorder = recordEvents();
+    const recorder = recordEvents(clock.now);
     const validator = createValidator({
       projectId: PROJECT_ID,
       jwks: iss.jwks,
@@ -632,7 +593,7 @@ describe("events", () => {
   });
 
   it("reports fetch failure with the error that validation throws", async () => {
-    const { validator, recorder } = setup({}, { jwksUri: await deadJwksUrl() });
+    const { validator, recorder } = setup({}, { jwksUri: await deadJwksUri() });
 
     const error = await expectCode(() => validator.ready(), "ERR_JWKS_UNAVAILABLE");
     expect(recorder.events.map((event) => event.type)).toEqual([
@@ -658,7 +619,7 @@ describe("events", () => {
     // Failures keep their own error, not the hook's.
     const down = createValidator({
       projectId: PROJECT_ID,
-      jwksUri: await deadJwksUrl(),
+      jwksUri: await deadJwksUri(),
       clock: clock.now,
       onEvent,
     });

@@ -12,16 +12,15 @@ import { performance } from "node:perf_hooks";
 import type { JSONWebKeySet } from "jose";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
-  createValidator,
   type ErrorCode,
   isPicketValidationError,
   type JwksCacheOptions,
   type PicketAccessToken,
-  type ValidatorEvent,
 } from "../../src/index.js";
 import { createTestIssuer, type TestIssuer } from "../../src/testing/index.js";
 import { createManualClock, type ManualClock } from "../helpers/clock.js";
 import { expectCode } from "../helpers/expect-code.js";
+import { keySet, recordedValidator, until } from "../helpers/jwks-cache.js";
 import {
   JWKS_PATH,
   type JwksHandler,
@@ -36,9 +35,6 @@ const MAX_AGE = 600_000;
 const STALE_IF_ERROR = 86_400_000;
 const COOLDOWN = 30_000;
 const MIB = 1_048_576;
-
-type EventType = ValidatorEvent["type"];
-type EventOf<T extends EventType> = Extract<ValidatorEvent, { type: T }>;
 
 // ---------------------------------------------------------------------------------------------
 // Harness: unhandled rejections, open handles, servers, clock, events.
@@ -90,78 +86,18 @@ afterEach(async () => {
   expect(unhandled).toEqual([]);
 });
 
-/** Waits, in bounded 1 ms steps, until `condition` holds. */
-async function until(condition: () => boolean, what: string, limitMs = 5_000): Promise<void> {
-  const deadline = performance.now() + limitMs;
-  while (!condition()) {
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 1));
-  }
-}
-
-/** Collects validator events, with the manual-clock time each arrived at. */
-function recordEvents() {
-  const events: ValidatorEvent[] = [];
-  const at: number[] = [];
-  const waiters: { type: EventType; resolve: (event: ValidatorEvent) => void }[] = [];
-  const recorder = {
-    events,
-    onEvent(event: ValidatorEvent): void {
-      events.push(event);
-      at.push(clock.now());
-      for (const waiter of waiters.splice(0)) {
-        if (waiter.type === event.type) waiter.resolve(event);
-        else waiters.push(waiter);
-      }
-    },
-    /** The next event of this type, from now on. */
-    next<T extends EventType>(type: T): Promise<EventOf<T>> {
-      return new Promise((resolve) => {
-        waiters.push({ type, resolve: resolve as (event: ValidatorEvent) => void });
-      });
-    },
-    of<T extends EventType>(type: T): EventOf<T>[] {
-      return events.filter((event): event is EventOf<T> => event.type === type);
-    },
-    /** The clock time of each event of this type. */
-    timesOf(type: EventType): number[] {
-      return events.flatMap((event, index) => (event.type === type ? [at[index] as number] : []));
-    },
-    reasons(): string[] {
-      return recorder.of("jwks_fetch_start").map((event) => event.reason);
-    },
-    /** Resolves once every fetch that started has ended, one way or the other. */
-    settled(): Promise<void> {
-      return until(
-        () =>
-          recorder.of("jwks_fetch_start").length ===
-          recorder.of("jwks_fetch_success").length + recorder.of("jwks_fetch_failure").length,
-        "the fetch under way to end",
-      );
-    },
-  };
-  return recorder;
-}
-
 function issuer(kid: string): TestIssuer {
   return createTestIssuer({ projectId: PROJECT_ID, clock: clock.now, kid });
 }
 
-function keySet(...issuers: TestIssuer[]): JSONWebKeySet {
-  return { keys: issuers.flatMap((each) => each.jwks.keys) };
-}
-
-/** A validator on `uri` (the test server by default), with the manual clock and a recorder. */
-function setup(jwksCache: JwksCacheOptions = {}, uri?: string) {
-  const recorder = recordEvents();
-  const validator = createValidator({
+/** A validator on the test server, with the manual clock and an event recorder. */
+function setup(jwksCache: JwksCacheOptions = {}) {
+  return recordedValidator({
     projectId: PROJECT_ID,
-    jwksUri: uri ?? server.url,
+    jwksUri: server.url,
     clock: clock.now,
     jwksCache,
-    onEvent: recorder.onEvent,
   });
-  return { validator, recorder };
 }
 
 /** Runs `validate` and measures the caller's wall-clock wait. */
