@@ -3,6 +3,7 @@ import type { JWK } from "jose";
 import { importJWK } from "jose/key/import";
 import { PicketValidationError } from "../errors.js";
 import { type AlgorithmSpec, keyFitsAlgorithm } from "../verify/algorithms.js";
+import { isWeakRsaKey } from "./weak-rsa-key.js";
 
 /** A public key ready for `node:crypto`, with the algorithms it may verify. */
 export interface VerificationKey {
@@ -24,7 +25,8 @@ const MIN_RSA_BITS = 2048;
  * Imports the verification keys of a JWKS with jose, ignoring every entry that cannot verify one
  * of the allowed algorithms: `use` other than `sig`, `key_ops` without `verify`, private or
  * symmetric material, a `kty`/`crv` or `alg` that fits no allowed algorithm, a point off the
- * curve, an RSA modulus under 2048 bits. Keeps at most `maxKeys` keys.
+ * curve, an RSA modulus under 2048 bits, an RSA exponent that is even or below 3, a ROCA-weak
+ * modulus. Keeps at most `maxKeys` keys.
  */
 export async function importKeySet(
   jwks: unknown,
@@ -74,7 +76,10 @@ async function importEntry(
   }
   if (key.type !== "public") return undefined;
   const bits = key.asymmetricKeyDetails?.modulusLength;
-  if (first.kty === "RSA" && (bits === undefined || bits < MIN_RSA_BITS)) return undefined;
+  if (first.kty === "RSA") {
+    if (bits === undefined || bits < MIN_RSA_BITS) return undefined;
+    if (isWeakRsaKey(key, jwk.n as string)) return undefined;
+  }
   return {
     kid: jwk.kid as string | undefined,
     key,

@@ -70,11 +70,16 @@ function stringClaim(claims: Record<string, unknown>, name: string): string | un
   return value;
 }
 
-function deepFreeze<T>(value: T): T {
-  Object.freeze(value);
-  for (const key in value) {
-    const child = value[key];
-    if (typeof child === "object" && child !== null && !Object.isFrozen(child)) deepFreeze(child);
+/** Freezes an object and everything in it; iterative, so that no nesting depth overflows the stack. */
+function deepFreeze<T extends object>(root: T): T {
+  const pending: object[] = [root];
+  for (let value = pending.pop(); value !== undefined; value = pending.pop()) {
+    Object.freeze(value);
+    for (const key in value) {
+      const child = (value as Record<string, unknown>)[key];
+      if (typeof child === "object" && child !== null && !Object.isFrozen(child))
+        pending.push(child);
+    }
   }
-  return value;
+  return root;
 }
