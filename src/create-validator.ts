@@ -117,8 +117,6 @@ export function createValidator(options: ValidatorOptions): Validator {
     clockTolerance: resolved.clockTolerance,
     maxTokenAge: resolved.maxTokenAge,
   };
-  // The key that last verified a token without `kid`, per algorithm: tried first next time.
-  const lastKeyWithoutKid = new Map<string, VerificationKey>();
   const checkedHeaders = new Map<string, CheckedHeader>();
   let pending = 0;
 
@@ -215,22 +213,11 @@ export function createValidator(options: ValidatorOptions): Validator {
     return checked;
   }
 
-  /** The keys in the order to try them: for a token without `kid`, the last good key first. */
-  function ordered(
-    prepared: PreparedToken,
-    keys: readonly VerificationKey[],
-  ): readonly VerificationKey[] {
-    if (prepared.kid !== undefined || keys.length < 2) return keys;
-    const last = lastKeyWithoutKid.get(prepared.spec.name);
-    if (last === undefined || keys[0] === last || !keys.includes(last)) return keys;
-    return [last, ...keys.filter((key) => key !== last)];
-  }
-
   function verifySync(
     prepared: PreparedToken,
     keys: readonly VerificationKey[],
   ): VerificationKey | undefined {
-    for (const key of ordered(prepared, keys)) {
+    for (const key of keys) {
       if (verifySignature(prepared.spec, key.key, prepared.data, prepared.signature)) {
         return remember(prepared, key);
       }
@@ -242,7 +229,7 @@ export function createValidator(options: ValidatorOptions): Validator {
     prepared: PreparedToken,
     keys: readonly VerificationKey[],
   ): Promise<VerificationKey | undefined> {
-    for (const key of ordered(prepared, keys)) {
+    for (const key of keys) {
       if (await verifySignatureAsync(prepared.spec, key.key, prepared.data, prepared.signature)) {
         return remember(prepared, key);
       }
@@ -250,8 +237,9 @@ export function createValidator(options: ValidatorOptions): Validator {
     return undefined;
   }
 
+  /** For tokens without `kid`, the key that verified the last one is tried first next time. */
   function remember(prepared: PreparedToken, key: VerificationKey): VerificationKey {
-    if (prepared.kid === undefined) lastKeyWithoutKid.set(prepared.spec.name, key);
+    if (prepared.kid === undefined) store.preferForAlgorithm(prepared.spec.name, key);
     return key;
   }
 

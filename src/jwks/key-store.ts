@@ -68,6 +68,16 @@ export class KeyStore {
   }
 
   /**
+   * Puts a key first among the candidates for tokens of `alg` without `kid`, so that the key
+   * that verified the last such token is tried first: three keys then cost what one does.
+   */
+  preferForAlgorithm(alg: string, key: VerificationKey): void {
+    const keys = this.#byAlgorithm.get(alg);
+    if (keys === undefined || keys[0] === key || !keys.includes(key)) return;
+    this.#byAlgorithm.set(alg, [key, ...keys.filter((other) => other !== key)]);
+  }
+
+  /**
    * Whether a key is still in the current key set and that set may still be used: a cached
    * token is held to the same key ages as a new one, and its use also starts the refresh.
    */

@@ -295,6 +295,20 @@ describe("KeyStore lookups", () => {
     expect(store.peek(undefined, "RS256")).toEqual([]);
   });
 
+  it("puts the key that verified the last token without kid first, once", async () => {
+    const { kid: _kid, ...noKid } = ecA;
+    const store = new KeyStore(storeOptions({ jwks: { keys: [noKid, ecB] } }));
+    await store.ensureLoaded();
+    const [first, second] = store.peek(undefined, "ES256") ?? [];
+    store.preferForAlgorithm("ES256", second as NonNullable<typeof second>);
+    const preferred = store.peek(undefined, "ES256");
+    expect(preferred).toEqual([second, first]);
+    store.preferForAlgorithm("ES256", second as NonNullable<typeof second>);
+    expect(store.peek(undefined, "ES256")).toBe(preferred);
+    store.preferForAlgorithm("RS256", first as NonNullable<typeof first>);
+    expect(store.peek(undefined, "RS256")).toEqual([]);
+  });
+
   it("has no keys to offer before a key set is loaded", () => {
     const store = new KeyStore(storeOptions());
     expect(store.peek(undefined, "ES256")).toBeUndefined();
