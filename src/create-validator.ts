@@ -118,7 +118,12 @@ export function createValidator(options: ValidatorOptions): Validator {
     maxTokenAge: resolved.maxTokenAge,
   };
   const checkedHeaders = new Map<string, CheckedHeader>();
-  let pending = 0;
+  // Calls of `validate` in the current synchronous run, and verifications on the thread pool.
+  let burst = 0;
+  let offThread = 0;
+  const endBurst = (): void => {
+    burst = 0;
+  };
 
   const requirementsMemo = new RequirementsMemo();
   function requirementsFor(perCall: Requirements | undefined): NormalizedRequirements {
@@ -225,18 +230,6 @@ export function createValidator(options: ValidatorOptions): Validator {
     return undefined;
   }
 
-  async function verifyOffThread(
-    prepared: PreparedToken,
-    keys: readonly VerificationKey[],
-  ): Promise<VerificationKey | undefined> {
-    for (const key of keys) {
-      if (await verifySignatureAsync(prepared.spec, key.key, prepared.data, prepared.signature)) {
-        return remember(prepared, key);
-      }
-    }
-    return undefined;
-  }
-
   /** For tokens without `kid`, the key that verified the last one is tried first next time. */
   function remember(prepared: PreparedToken, key: VerificationKey): VerificationKey {
     if (prepared.kid === undefined) store.preferForAlgorithm(prepared.spec.name, key);
@@ -283,41 +276,74 @@ export function createValidator(options: ValidatorOptions): Validator {
     return accept(checked, prepared, key, requirements);
   }
 
-  async function validate(token: string, perCall?: Requirements): Promise<PicketAccessToken> {
-    // Overlapping calls verify on the thread pool; a lone call stays on this thread, where it is cheaper.
-    const overlapping = pending > 0;
-    pending += 1;
+  function validate(token: string, perCall?: Requirements): Promise<PicketAccessToken> {
+    // A lone call verifies on this thread, where it is cheapest; calls made in one burst, or while
+    // others are on the thread pool, go to the pool too, so that overlapping calls use every core.
+    if (burst === 0) queueMicrotask(endBurst);
+    burst += 1;
     try {
       const requirements = requirementsFor(perCall);
       const checked = checkTokenType(token);
       const cached = fromCache(checked, requirements);
-      if (cached !== undefined) return cached;
+      if (cached !== undefined) return Promise.resolve(cached);
       const prepared = prepare(checked);
-      let keys = store.peek(prepared.kid, prepared.spec.name);
-      if (keys === undefined) {
-        await store.ensureLoaded();
-        keys = store.peek(prepared.kid, prepared.spec.name) ?? [];
+      const keys = store.peek(prepared.kid, prepared.spec.name);
+      const alone = burst === 1 && offThread === 0;
+      if (alone && keys !== undefined && keys.length > 0) {
+        const key = verifySync(prepared, keys);
+        if (key !== undefined) return Promise.resolve(accept(checked, prepared, key, requirements));
+        if (prepared.kid !== undefined) throw signatureInvalid();
       }
-      if (keys.length === 0 && (await store.refetchForUnknownKey(prepared.kid))) {
-        keys = store.peek(prepared.kid, prepared.spec.name) ?? [];
+      return finish(checked, prepared, keys, requirements, alone);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /** The rest of `validate` where it must wait: for keys, for a refetch, or for the thread pool. */
+  async function finish(
+    token: string,
+    prepared: PreparedToken,
+    peeked: readonly VerificationKey[] | undefined,
+    requirements: NormalizedRequirements,
+    triedHere: boolean,
+  ): Promise<PicketAccessToken> {
+    let keys = peeked;
+    if (keys === undefined) {
+      await store.ensureLoaded();
+      keys = store.peek(prepared.kid, prepared.spec.name) ?? [];
+    }
+    if (keys.length === 0 && (await store.refetchForUnknownKey(prepared.kid))) {
+      keys = store.peek(prepared.kid, prepared.spec.name) ?? [];
+    }
+    if (keys.length === 0) throw keyNotFound(prepared);
+    let key = triedHere && keys === peeked ? undefined : await verifyOffThread(prepared, keys);
+    // Tokens without `kid` cannot name a new key: a failure may mean the keys were rotated.
+    if (key === undefined && prepared.kid === undefined) {
+      const before = keys;
+      if (await store.refetchForUnknownKey(undefined)) {
+        keys = store.peek(undefined, prepared.spec.name) ?? [];
+        if (keys !== before) key = verifySync(prepared, keys);
       }
-      if (keys.length === 0) throw keyNotFound(prepared);
-      const verify = overlapping || pending > 1 ? verifyOffThread : verifySync;
-      let key = await verify(prepared, keys);
-      // Tokens without `kid` cannot name a new key: a failure may mean the keys were rotated.
-      if (key === undefined && prepared.kid === undefined) {
-        const before = keys;
-        if (await store.refetchForUnknownKey(undefined)) {
-          keys = store.peek(undefined, prepared.spec.name) ?? [];
-          if (keys !== before) key = verifySync(prepared, keys);
+    }
+    if (key === undefined) throw signatureInvalid();
+    return accept(token, prepared, key, requirements);
+  }
+
+  async function verifyOffThread(
+    prepared: PreparedToken,
+    keys: readonly VerificationKey[],
+  ): Promise<VerificationKey | undefined> {
+    offThread += 1;
+    try {
+      for (const key of keys) {
+        if (await verifySignatureAsync(prepared.spec, key.key, prepared.data, prepared.signature)) {
+          return remember(prepared, key);
         }
       }
-      if (key === undefined) throw signatureInvalid();
-      return accept(checked, prepared, key, requirements);
+      return undefined;
     } finally {
-      queueMicrotask(() => {
-        pending -= 1;
-      });
+      offThread -= 1;
     }
   }
 

@@ -292,3 +292,31 @@ describe("requirements passed again and again", () => {
     await expectCode(() => validator.validate(token, requirements), "ERR_REQUIREMENTS_NOT_MET");
   });
 });
+
+describe("where signatures are verified", () => {
+  const issuer = createTestIssuer();
+
+  it("verifies a lone call on this thread: it settles before the event loop turns", async () => {
+    const validator = issuer.validator({ tokenCache: false });
+    await validator.ready();
+    let loopTurned = false;
+    setImmediate(() => {
+      loopTurned = true;
+    });
+    await validator.validate(issuer.sign());
+    expect(loopTurned).toBe(false);
+  });
+
+  it("sends overlapping calls to the thread pool: the event loop turns while they verify", async () => {
+    const validator = issuer.validator({ tokenCache: false });
+    await validator.ready();
+    let loopTurned = false;
+    setImmediate(() => {
+      loopTurned = true;
+    });
+    const tokens = Array.from({ length: 16 }, () => issuer.sign());
+    const results = await Promise.all(tokens.map((token) => validator.validate(token)));
+    expect(results).toHaveLength(16);
+    expect(loopTurned).toBe(true);
+  });
+});
