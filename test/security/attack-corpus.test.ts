@@ -1104,7 +1104,7 @@ function assertNoPollution(): void {
 const CORPUS = corpus();
 
 describe("attack corpus", () => {
-  it("holds every category of the issue", () => {
+  it("holds every category of attack it is meant to cover", () => {
     const categories = new Set(CORPUS.map((entry) => entry.category));
     for (const category of [
       "alg none",
