@@ -1,4 +1,4 @@
-import { LRUCache } from "lru-cache";
+import { type CachedToken, TokenCache } from "./cache/token-cache.js";
 import { PicketValidationError } from "./errors.js";
 import type { VerificationKey } from "./jwks/import-key-set.js";
 import { KeyStore } from "./jwks/key-store.js";
@@ -51,13 +51,6 @@ export interface Validator {
   decodeUnverified(token: string): DecodedToken;
 }
 
-interface CachedToken {
-  claims: PicketAccessToken;
-  key: VerificationKey;
-  /** The last requirements checked against this token, and their verdict: claims never change. */
-  checked?: { requirements: NormalizedRequirements; result: RequirementsResult };
-}
-
 interface CheckedHeader {
   spec: AlgorithmSpec;
   kid: string | undefined;
@@ -107,16 +100,16 @@ export function createValidator(options: ValidatorOptions): Validator {
     settings: resolved.jwksCache,
     emit,
   });
-  const tokenCache =
-    resolved.tokenCacheMax === undefined
-      ? undefined
-      : new LRUCache<string, CachedToken>({ max: resolved.tokenCacheMax });
   const expectations: ClaimExpectations = {
     issuer: resolved.issuer,
     audience: resolved.projectId,
     clockTolerance: resolved.clockTolerance,
     maxTokenAge: resolved.maxTokenAge,
   };
+  const tokenCache =
+    resolved.tokenCacheMax === undefined
+      ? undefined
+      : new TokenCache(resolved.tokenCacheMax, (key) => store.has(key), expectations);
   const checkedHeaders = new Map<string, CheckedHeader>();
   // Calls of `validate` in the current synchronous run, and verifications on the thread pool.
   let burst = 0;
@@ -168,18 +161,8 @@ export function createValidator(options: ValidatorOptions): Validator {
     token: string,
     requirements: NormalizedRequirements,
   ): PicketAccessToken | undefined {
-    const entry = tokenCache?.get(token);
+    const entry = tokenCache?.get(token, clock());
     if (entry === undefined) return undefined;
-    if (!store.has(entry.key)) {
-      tokenCache?.delete(token);
-      return undefined;
-    }
-    try {
-      checkTimes(entry.claims, clock(), expectations);
-    } catch (error) {
-      tokenCache?.delete(token);
-      throw error;
-    }
     enforce(entry, requirements);
     return entry.claims;
   }
