@@ -85,11 +85,6 @@ export class KeyStore {
     return this.#current.has(key) && this.#usable();
   }
 
-  /** The number of keys in the current set. */
-  get size(): number {
-    return this.#current.size;
-  }
-
   /**
    * Waits until a usable key set is loaded, fetching one unless a failed fetch is still backing
    * off. Throws the reason when there is still none.
