@@ -16,7 +16,7 @@ function verifyKey(spec: AlgorithmSpec, key: KeyObject): VerifyKey {
 }
 
 /** Whether the signature's length is possible for the algorithm (DER-encoded ECDSA is not). */
-export function signatureLengthFits(spec: AlgorithmSpec, signature: Uint8Array): boolean {
+function signatureLengthFits(spec: AlgorithmSpec, signature: Uint8Array): boolean {
   return spec.signatureLength === undefined || signature.length === spec.signatureLength;
 }
 
