@@ -27,7 +27,12 @@ import {
 import { checkHeader } from "./verify/check-header.js";
 import { decodeUnverified } from "./verify/decode-unverified.js";
 import { normalizeClaims } from "./verify/normalize-claims.js";
-import { decodeBase64Url, decodeJsonObject, splitToken } from "./verify/parse-token.js";
+import {
+  decodeBase64Url,
+  decodeJsonObject,
+  requireTokenString,
+  splitToken,
+} from "./verify/parse-token.js";
 import { verifySignature, verifySignatureAsync } from "./verify/verify-signature.js";
 
 /** A Picket access-token validator. Create one per process and share it. */
@@ -146,16 +151,6 @@ export function createValidator(options: ValidatorOptions): Validator {
     }
   }
 
-  function checkTokenType(token: unknown): string {
-    if (token === undefined || token === null || token === "") {
-      throw new PicketValidationError("ERR_TOKEN_MISSING", "No token was given");
-    }
-    if (typeof token !== "string") {
-      throw new PicketValidationError("ERR_TOKEN_MALFORMED", "Malformed token: not a string");
-    }
-    return token;
-  }
-
   /** The cached verdict of a token seen before, with time and requirements checked anew. */
   function fromCache(
     token: string,
@@ -248,7 +243,7 @@ export function createValidator(options: ValidatorOptions): Validator {
 
   function validateSync(token: string, perCall?: Requirements): PicketAccessToken {
     const requirements = requirementsFor(perCall);
-    const checked = checkTokenType(token);
+    const checked = requireTokenString(token);
     const cached = fromCache(checked, requirements);
     if (cached !== undefined) return cached;
     const prepared = prepare(checked);
@@ -266,7 +261,7 @@ export function createValidator(options: ValidatorOptions): Validator {
     burst += 1;
     try {
       const requirements = requirementsFor(perCall);
-      const checked = checkTokenType(token);
+      const checked = requireTokenString(token);
       const cached = fromCache(checked, requirements);
       if (cached !== undefined) return Promise.resolve(cached);
       const prepared = prepare(checked);

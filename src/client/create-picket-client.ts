@@ -1,6 +1,6 @@
 import { isSecureUrl } from "../secure-url.js";
 import { PICKET_API_URL } from "./constants.js";
-import { type ApiCall, sendRequest, type Transport } from "./send-request.js";
+import { type ApiCall, resolveTimeout, sendRequest, type Transport } from "./send-request.js";
 import { toWireRequirements } from "./to-wire-requirements.js";
 import type {
   AuthRequest,
@@ -158,10 +158,7 @@ function resolveTransport(options: PicketClientOptions): Transport {
   if (typeof fetchImpl !== "function") {
     throw new TypeError("options.fetch must be a function (no global fetch was found)");
   }
-  const timeout = options.timeout ?? 10_000;
-  if (typeof timeout !== "number" || !Number.isFinite(timeout) || timeout <= 0) {
-    throw new TypeError("options.timeout must be a finite number of milliseconds > 0");
-  }
+  const timeout = resolveTimeout(options.timeout, 10_000);
   const encoded = base64(`${secretKey}:`);
   // Picket's JavaScript SDK encodes the key without the colon: blank that form out as well.
   const needles = [secretKey, encoded, base64(secretKey), encodeURIComponent(secretKey)];

@@ -33,7 +33,7 @@ export interface ApiCall {
  * {@link PicketApiError}; the timeout covers the body as well as the headers.
  */
 export async function sendRequest(transport: Transport, call: ApiCall): Promise<unknown> {
-  const timeout = callTimeout(call.options?.timeout, transport.timeout);
+  const timeout = resolveTimeout(call.options?.timeout, transport.timeout);
   const signal = call.options?.signal;
   const controller = new AbortController();
   let timedOut = false;
@@ -91,12 +91,13 @@ export async function sendRequest(transport: Transport, call: ApiCall): Promise<
   }
 }
 
-function callTimeout(perCall: unknown, fallback: number): number {
-  if (perCall === undefined) return fallback;
-  if (typeof perCall !== "number" || !Number.isFinite(perCall) || perCall <= 0) {
+/** A timeout in milliseconds, `fallback` when none is given; a `TypeError` unless finite and > 0. */
+export function resolveTimeout(given: unknown, fallback: number): number {
+  if (given === undefined) return fallback;
+  if (typeof given !== "number" || !Number.isFinite(given) || given <= 0) {
     throw new TypeError("options.timeout must be a finite number of milliseconds > 0");
   }
-  return perCall;
+  return given;
 }
 
 function noAnswer(

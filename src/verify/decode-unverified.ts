@@ -1,6 +1,5 @@
-import { PicketValidationError } from "../errors.js";
 import type { DecodedToken } from "../types.js";
-import { parseToken } from "./parse-token.js";
+import { parseToken, requireTokenString } from "./parse-token.js";
 
 /**
  * Decodes a token's header and claims **without checking anything**: not the signature, not the
@@ -13,12 +12,6 @@ import { parseToken } from "./parse-token.js";
  * ```
  */
 export function decodeUnverified(token: string): DecodedToken {
-  if (token === undefined || token === null || token === "") {
-    throw new PicketValidationError("ERR_TOKEN_MISSING", "No token was given");
-  }
-  if (typeof token !== "string") {
-    throw new PicketValidationError("ERR_TOKEN_MALFORMED", "Malformed token: not a string");
-  }
-  const { header, claims } = parseToken(token);
+  const { header, claims } = parseToken(requireTokenString(token));
   return { header, claims };
 }

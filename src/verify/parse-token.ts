@@ -33,6 +33,15 @@ export function parseToken(token: string): ParsedToken {
   };
 }
 
+/** The token as a string: `ERR_TOKEN_MISSING` for nothing or `""`, `ERR_TOKEN_MALFORMED` for a non-string. */
+export function requireTokenString(token: unknown): string {
+  if (token === undefined || token === null || token === "") {
+    throw new PicketValidationError("ERR_TOKEN_MISSING", "No token was given");
+  }
+  if (typeof token !== "string") throw malformed("not a string");
+  return token;
+}
+
 /** Splits a compact JWS at its two dots; throws `ERR_TOKEN_MALFORMED` unless there are exactly two. */
 export function splitToken(token: string): TokenParts {
   const firstDot = token.indexOf(".");
