@@ -7,8 +7,8 @@ export {
   PicketValidationError,
   type PicketValidationErrorOptions,
 } from "./errors.js";
-export { parseBearer } from "./http/parse-bearer.js";
 export { checkRequirements } from "./requirements/check-requirements.js";
+export { parseBearer } from "./shared/parse-bearer.js";
 export type {
   Amount,
   DecodedToken,

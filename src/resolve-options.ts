@@ -4,7 +4,7 @@ import {
   type NormalizedRequirements,
   normalizeRequirements,
 } from "./requirements/normalize-requirements.js";
-import { isSecureUrl } from "./secure-url.js";
+import { isSecureUrl } from "./shared/secure-url.js";
 import type { Requirements, ValidatorEvent, ValidatorOptions } from "./types.js";
 import { type AlgorithmSpec, SUPPORTED_ALGORITHMS } from "./verify/algorithms.js";
 

@@ -44,8 +44,13 @@ export interface PicketClaims {
  * `tokenBalance` normalized from their older or derived forms.
  */
 export interface PicketAccessToken extends PicketClaims {
-  /** From the `chain` claim, else from `sub` (`chain:address` or `chain/network:address`). */
+  /**
+   * From the `chain` claim, else from `sub` (`chain:address`, or the older `chain/network:address`,
+   * which names `chain` on the main network and `chain/network` on any other).
+   */
   chain: string;
+  /** The network a legacy `chain/network:address` subject names (`"goerli"`, `"mainnet-beta"`). */
+  network?: string;
   /** From the `walletAddress` claim, else from `sub`. */
   walletAddress: string;
   /** From `exp`, else the legacy `ext`. */

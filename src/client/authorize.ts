@@ -1,8 +1,8 @@
 import type { Validator } from "../create-validator.js";
 import { isPicketValidationError, PicketValidationError } from "../errors.js";
 import { sameAddress } from "../requirements/same-address.js";
+import { holderOf } from "../shared/holder-of.js";
 import type { PicketAccessToken, RequirementFailure, Requirements } from "../types.js";
-import { holderOf } from "../verify/normalize-claims.js";
 import type { PicketClient } from "./create-picket-client.js";
 import { isPicketApiError } from "./picket-api-error.js";
 import { toWireRequirements } from "./to-wire-requirements.js";

@@ -1,4 +1,4 @@
-import { isSecureUrl } from "../secure-url.js";
+import { isSecureUrl } from "../shared/secure-url.js";
 import { PICKET_API_URL } from "./constants.js";
 import { type ApiCall, resolveTimeout, sendRequest, type Transport } from "./send-request.js";
 import { toWireRequirements } from "./to-wire-requirements.js";

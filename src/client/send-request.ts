@@ -1,4 +1,4 @@
-import { parseJsonSafely } from "../jwks/parse-json-safely.js";
+import { parseJsonSafely } from "../shared/parse-json-safely.js";
 import { PicketApiError, type PicketApiErrorCode } from "./picket-api-error.js";
 import type { RequestOptions } from "./types.js";
 

@@ -3,8 +3,8 @@ import type { PicketClient } from "../client/create-picket-client.js";
 import { isPicketApiError } from "../client/picket-api-error.js";
 import type { Validator } from "../create-validator.js";
 import { PicketValidationError } from "../errors.js";
+import { parseBearer } from "../shared/parse-bearer.js";
 import type { PicketAccessToken, Requirements } from "../types.js";
-import { parseBearer } from "./parse-bearer.js";
 
 /** Options shared by the HTTP adapters. */
 export interface PicketAuthOptions {

@@ -1,5 +1,5 @@
 import { PicketValidationError } from "../errors.js";
-import { parseJsonSafely } from "./parse-json-safely.js";
+import { parseJsonSafely } from "../shared/parse-json-safely.js";
 
 /** Limits of one JWKS fetch. */
 export interface FetchJwksOptions {

@@ -1,6 +1,6 @@
 import BigNumber from "bignumber.js";
+import { holderOf } from "../shared/holder-of.js";
 import type { RequirementFailure, Requirements, RequirementsResult } from "../types.js";
-import { holderOf } from "../verify/normalize-claims.js";
 import {
   hasTokenTarget,
   type NormalizedRequirements,

@@ -1,4 +1,5 @@
 import { PicketValidationError } from "../errors.js";
+import { parseSubject, type Subject } from "../shared/holder-of.js";
 import type { PicketAccessToken } from "../types.js";
 
 /**
@@ -10,7 +11,7 @@ import type { PicketAccessToken } from "../types.js";
  * parser's object rather than a copy keeps V8's fast shapes.
  */
 export function normalizeClaims(claims: Record<string, unknown>, exp: number): PicketAccessToken {
-  const fromSub = parseSubject(claims.sub);
+  const fromSub = subjectOf(claims.sub);
   const chain = stringClaim(claims, "chain") ?? fromSub?.chain;
   const walletAddress = stringClaim(claims, "walletAddress") ?? fromSub?.walletAddress;
   if (!chain || !walletAddress) {
@@ -22,6 +23,8 @@ export function normalizeClaims(claims: Record<string, unknown>, exp: number): P
   const token = claims as PicketAccessToken;
   token.chain = chain;
   token.walletAddress = walletAddress;
+  if (fromSub?.network !== undefined && token.network === undefined)
+    token.network = fromSub.network;
   token.exp = exp;
   if (token.tokenBalance === undefined && token.numTokens !== undefined) {
     token.tokenBalance = token.numTokens;
@@ -29,36 +32,12 @@ export function normalizeClaims(claims: Record<string, unknown>, exp: number): P
   return deepFreeze(token);
 }
 
-/**
- * The chain and wallet that claims name, read leniently (a claim of the wrong type counts as
- * absent): for checks on claims that `normalizeClaims` has not seen.
- */
-export function holderOf(claims: Readonly<Record<string, unknown>>): {
-  chain: string | undefined;
-  walletAddress: string | undefined;
-} {
-  const fromSub = typeof claims.sub === "string" ? parseSubject(claims.sub) : undefined;
-  return {
-    chain: typeof claims.chain === "string" ? claims.chain : fromSub?.chain,
-    walletAddress:
-      typeof claims.walletAddress === "string" ? claims.walletAddress : fromSub?.walletAddress,
-  };
-}
-
-/** Reads `chain` and `walletAddress` from `sub`: `chain:address` or `chain/network:address`. */
-function parseSubject(sub: unknown): { chain: string; walletAddress: string } | undefined {
+function subjectOf(sub: unknown): Subject | undefined {
   if (sub === undefined) return undefined;
   if (typeof sub !== "string") {
     throw new PicketValidationError("ERR_CLAIM_INVALID", 'The "sub" claim is not a string');
   }
-  const colon = sub.indexOf(":");
-  if (colon <= 0) return undefined;
-  const prefix = sub.slice(0, colon);
-  const slash = prefix.indexOf("/");
-  return {
-    chain: slash === -1 ? prefix : prefix.slice(0, slash),
-    walletAddress: sub.slice(colon + 1),
-  };
+  return parseSubject(sub);
 }
 
 function stringClaim(claims: Record<string, unknown>, name: string): string | undefined {

@@ -10,7 +10,7 @@ import {
 import { fetchJwks } from "../../src/jwks/fetch-jwks.js";
 import { importKeySet } from "../../src/jwks/import-key-set.js";
 import { KeyStore, type KeyStoreOptions } from "../../src/jwks/key-store.js";
-import { parseJsonSafely } from "../../src/jwks/parse-json-safely.js";
+import { parseJsonSafely } from "../../src/shared/parse-json-safely.js";
 import { createTestIssuer } from "../../src/testing/index.js";
 import { SUPPORTED_ALGORITHMS } from "../../src/verify/algorithms.js";
 
