@@ -243,7 +243,7 @@ describe(`checkRequirements against the reference model (${RUNS} cases)`, () => 
 
   afterAll(() => {
     console.info(
-      `[differential] ${RUNS} cases${SEED === undefined ? "" : ` (seed ${SEED})`}: ${tally.pass} pass, ${tally.fail} fail, ${tally.atMinimum} hold exactly the minimum, ${tally.listedWallet} pass on a listed wallet`,
+      `[differential] ${tally.pass + tally.fail} cases checked (runs ${RUNS}${SEED === undefined ? "" : `, seed ${SEED}`}): ${tally.pass} pass, ${tally.fail} fail, ${tally.atMinimum} hold exactly the minimum, ${tally.listedWallet} pass on a listed wallet`,
     );
   });
 
