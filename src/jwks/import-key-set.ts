@@ -3,6 +3,7 @@ import type { JWK } from "jose";
 import { importJWK } from "jose/key/import";
 import { PicketValidationError } from "../errors.js";
 import { type AlgorithmSpec, keyFitsAlgorithm } from "../verify/algorithms.js";
+import { isSmallOrderOkpKey } from "./weak-okp-key.js";
 import { isWeakRsaKey } from "./weak-rsa-key.js";
 
 /** A public key ready for `node:crypto`, with the algorithms it may verify. */
@@ -26,7 +27,7 @@ const MIN_RSA_BITS = 2048;
  * of the allowed algorithms: `use` other than `sig`, `key_ops` without `verify`, private or
  * symmetric material, a `kty`/`crv` or `alg` that fits no allowed algorithm, a point off the
  * curve, an RSA modulus under 2048 bits, an RSA exponent that is even or below 3, a ROCA-weak
- * modulus. Keeps at most `maxKeys` keys.
+ * modulus, an Ed25519 point of small order. Keeps at most `maxKeys` keys.
  */
 export async function importKeySet(
   jwks: unknown,
@@ -80,6 +81,7 @@ async function importEntry(
     if (bits === undefined || bits < MIN_RSA_BITS) return undefined;
     if (isWeakRsaKey(key, jwk.n as string)) return undefined;
   }
+  if (first.kty === "OKP" && isSmallOrderOkpKey(key)) return undefined;
   return {
     kid: jwk.kid as string | undefined,
     key,
