@@ -111,6 +111,16 @@ describe("runCli", () => {
     expect(bare.stderr).toContain("the token is empty");
   });
 
+  it("shows an expiry past what a Date can hold as the number", async () => {
+    const issuer = createTestIssuer();
+    const path = join(scratch, "far-keys.json");
+    writeFileSync(path, JSON.stringify(issuer.jwks));
+    const token = issuer.sign({ exp: 1e300 });
+    const result = await run(["verify", token, "--project-id", issuer.projectId, "--jwks", path]);
+    expect(result.stderr).toBe("");
+    expect(result.stdout).toBe(`valid: ethereum:${issuer.walletAddress}, expires at 1e+300\n`);
+  });
+
   it("applies --require, with lists split on commas", async () => {
     const listed = await run([
       "verify",
