@@ -1,9 +1,5 @@
 import { knownOptionKeys, OPTION_DEFAULTS, type OptionDefault } from "./defaults.js";
 import type { KeyStoreSettings } from "./jwks/key-store.js";
-import {
-  type NormalizedRequirements,
-  normalizeRequirements,
-} from "./requirements/normalize-requirements.js";
 import { describeMilliseconds, parseDuration } from "./shared/parse-duration.js";
 import { isSecureUrl } from "./shared/secure-url.js";
 import type {
@@ -25,7 +21,6 @@ export interface ResolvedOptions {
   clockTolerance: number;
   maxTokenAge: number | undefined;
   requirements: Requirements | undefined;
-  normalizedRequirements: NormalizedRequirements;
   clock: () => number;
   fetch: typeof globalThis.fetch;
   maxTokenBytes: number;
@@ -61,7 +56,6 @@ export function resolveOptions(options: ValidatorOptions): ResolvedOptions {
     clockTolerance: duration(options.clockTolerance, D.clockTolerance),
     maxTokenAge: duration(options.maxTokenAge, D.maxTokenAge),
     requirements: options.requirements,
-    normalizedRequirements: normalizeRequirements(options.requirements),
     clock: optionalFunction(options.clock, "clock") ?? D.clock.value,
     fetch: resolveFetch(options.fetch),
     maxTokenBytes: positiveInteger(options.maxTokenBytes, D.maxTokenBytes),
