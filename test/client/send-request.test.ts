@@ -202,7 +202,6 @@ describe("onEvent: picket_api_failure", () => {
     picket = createPicketClient({
       secretKey: standIn.secretKey,
       baseUrl: standIn.baseUrl,
-      timeout: 100,
       clock,
       onEvent: (event) => events.push(event),
     });
@@ -238,7 +237,7 @@ describe("onEvent: picket_api_failure", () => {
     standIn.setHandler(() => ({ text: "not json" }));
     await apiError(() => picket.nonce({ chain: "ethereum", walletAddress: WALLET }));
     standIn.setHandler(() => "hang");
-    await apiError(() => picket.chains());
+    await apiError(() => picket.chains({ timeout: 50 }));
     expect(events.map(({ endpoint, status, code }) => [endpoint, status, code])).toEqual([
       ["POST /auth/nonce", 503, undefined],
       ["POST /auth/nonce", 200, "invalid_response"],
