@@ -273,6 +273,22 @@ describe("authorize", () => {
       expect(standIn.requests).toHaveLength(2);
     });
 
+    it("knows a token without tid by its signed bytes: its spellings share one verdict", async () => {
+      standIn.balance = "1";
+      const token = issuer.sign(
+        { tokenBalances: { contractAddress: { [CONTRACT]: "0" } } },
+        { omit: ["tid"] },
+      );
+      expect(decodeUnverified(token).claims.tid).toBeUndefined();
+      for (const spelling of [...spellings(token), ...spellings(highSTwin(token))]) {
+        const verdict = await authorize(validator, rationed, spelling, REQUIREMENTS).catch(
+          (error: unknown) => error,
+        );
+        expect(isPicketValidationError(verdict), String(verdict)).toBe(true);
+      }
+      expect(standIn.requests.length).toBeLessThanOrEqual(1);
+    });
+
     it("remembers Picket's refusal (403) as well, with Picket's answer as cause", async () => {
       standIn.setHandler(() => error(403, "permission_denied", "Requirements not met"));
       const token = holding("0");
