@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
+  type AuthenticateOptions,
   authenticate,
   type PicketAuthOptions,
   picketErrorResponse,
@@ -114,9 +115,9 @@ describe("fetch adapter", () => {
 
     it("takes getToken and onError: onError is told once, with the Request", async () => {
       const told: [string, Request][] = [];
-      const options = {
-        getToken: (incoming: Request) => incoming.headers.get("x-token"),
-        onError: (error: { code?: string }, incoming: Request) => {
+      const options: AuthenticateOptions = {
+        getToken: (incoming) => incoming.headers.get("x-token"),
+        onError: (error, incoming) => {
           told.push([String(error.code), incoming]);
         },
       };
