@@ -27,6 +27,7 @@ export interface AdapterOptions<Req> {
   /**
    * Requirements for the routes behind this adapter. Checked and copied when the route is built:
    * malformed requirements are a `TypeError` then, never an error per request.
+   * @default undefined (a valid token is enough)
    */
   requirements?: Requirements;
   /**
@@ -39,6 +40,7 @@ export interface AdapterOptions<Req> {
    * When a token fails only on balances, asks Picket once (through this client) for a fresh
    * token with current balances, and returns it in the `X-Picket-Access-Token` response header.
    * Off by default: without it, no request ever reaches Picket.
+   * @default undefined
    */
   revalidate?: PicketClient;
   /**

@@ -277,6 +277,17 @@ describe("fetch adapter", () => {
       expect((await vip(request(bearer(rich)))).status).toBe(200);
     });
 
+    it("holds requests to the requirements as they were when the route was built", async () => {
+      const requirements: Record<string, unknown> = { ...VIP, tokenIds: undefined };
+      const route = withPicket(echo, { validator, requirements });
+      requirements.minTokenBalance = 100;
+      requirements.contractAddress = "lots";
+      const rich = issuer.sign({ contractAddress: CONTRACT, tokenBalance: "2" });
+      expect((await route(request(bearer(rich)))).status).toBe(200);
+      const poor = issuer.sign({ contractAddress: CONTRACT, tokenBalance: "0" });
+      expect((await route(request(bearer(poor)))).status).toBe(403);
+    });
+
     it("optional: runs the handler with picket undefined for an anonymous request", async () => {
       const answer = await readAnswer(await maybe(request()));
       expect(answer.status).toBe(200);
