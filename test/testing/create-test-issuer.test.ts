@@ -109,25 +109,38 @@ describe("createTestIssuer", () => {
     await expectCode(() => snapshot.validate(issuer.sign()), "ERR_KEY_NOT_FOUND");
   });
 
-  it("a served validator learns the rotated key on refresh(), not within the cooldown", async () => {
-    const clock = createManualClock();
-    const issuer = createTestIssuer({ kid: "k", clock: clock.now });
-    server = await issuer.serve();
-    const validator = createValidator({
-      projectId: issuer.projectId,
-      jwksUri: server.jwksUri,
-      clock: clock.now,
-    });
-    await validator.validate(issuer.sign());
-    issuer.rotate();
-    clock.advance(1000);
-    const token = issuer.sign();
-    await expectCode(() => validator.validate(token), "ERR_KEY_NOT_FOUND");
-    expect(server.requests).toBe(1);
-    await validator.refresh();
-    expect(server.requests).toBe(2);
-    expect(validator.validateSync(token).aud).toBe(issuer.projectId);
-  });
+  it.each([
+    ["with a kid", "k", "ERR_KEY_NOT_FOUND"],
+    ["without a kid", undefined, "ERR_SIGNATURE_INVALID"],
+  ] as const)(
+    "a served validator learns a rotated key on refresh(), or after the cooldown (tokens %s)",
+    async (_, kid, withinCooldown) => {
+      const clock = createManualClock();
+      const issuer = createTestIssuer(
+        kid === undefined ? { clock: clock.now } : { kid, clock: clock.now },
+      );
+      server = await issuer.serve();
+      const validator = createValidator({
+        projectId: issuer.projectId,
+        jwksUri: server.jwksUri,
+        clock: clock.now,
+      });
+      await validator.validate(issuer.sign());
+      issuer.rotate();
+      clock.advance(1000);
+      const token = issuer.sign();
+      await expectCode(() => validator.validate(token), withinCooldown);
+      expect(server.requests).toBe(1);
+      await validator.refresh();
+      expect(server.requests).toBe(2);
+      expect(validator.validateSync(token).aud).toBe(issuer.projectId);
+
+      issuer.rotate();
+      clock.advance(30_000);
+      await expect(validator.validate(issuer.sign())).resolves.toBeDefined();
+      expect(server.requests).toBe(3);
+    },
+  );
 
   it("serves its current key set over HTTP on 127.0.0.1 and counts requests", async () => {
     const issuer = createTestIssuer({ kid: "k" });
