@@ -13,14 +13,21 @@ export interface CachedToken {
   checked?: { requirements: NormalizedRequirements; result: RequirementsResult };
 }
 
+interface Entry {
+  token: string;
+  cached: CachedToken;
+}
+
 /**
- * The verified-token cache for repeated tokens, keyed by the exact token string. A hit is only
+ * The verified-token cache for repeated tokens. Entries are found by a number taken from the
+ * token's signature (so that a new token's lookup never hashes its whole text) and held to the
+ * exact token string (a collision is a miss, never another token's verdict). A hit is only
  * as good as its token and key: every lookup re-checks the time claims against `now` (an entry
  * never outlives `exp`, whether or not the token has `iat`) and that the key is still current,
  * and drops the entry otherwise.
  */
 export class TokenCache {
-  readonly #entries: LRUCache<string, CachedToken>;
+  readonly #entries: LRUCache<number, Entry>;
   readonly #seen = new Set<number>();
   readonly #max: number;
   readonly #keyIsCurrent: (key: VerificationKey) => boolean;
@@ -42,16 +49,18 @@ export class TokenCache {
    * error (and forgets the token) when it has expired since.
    */
   get(token: string, nowMs: number): CachedToken | undefined {
-    const entry = this.#entries.get(token);
-    if (entry === undefined) return undefined;
+    const mark = fingerprint(token);
+    const found = this.#entries.get(mark);
+    if (found === undefined || found.token !== token) return undefined;
+    const entry = found.cached;
     if (!this.#keyIsCurrent(entry.key)) {
-      this.#entries.delete(token);
+      this.#entries.delete(mark);
       return undefined;
     }
     try {
       checkTimes(entry.claims, nowMs, this.#expectations);
     } catch (error) {
-      this.#entries.delete(token);
+      this.#entries.delete(mark);
       throw error;
     }
     return entry;
@@ -65,7 +74,7 @@ export class TokenCache {
   set(token: string, entry: CachedToken): void {
     const mark = fingerprint(token);
     if (this.#seen.has(mark)) {
-      this.#entries.set(token, entry);
+      this.#entries.set(mark, { token, cached: entry });
       return;
     }
     if (this.#seen.size >= this.#max) this.#seen.clear();
@@ -89,7 +98,7 @@ export function verdictFor(
 
 /**
  * A 31-bit mark of a token, from the last characters of its signature (random for ECDSA). A
- * collision only caches a token on its first sight: the entry itself is keyed by the whole token.
+ * collision costs a miss or an early insertion, never a wrong verdict: entries hold their token.
  */
 function fingerprint(token: string): number {
   let hash = token.length;
