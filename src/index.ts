@@ -22,6 +22,7 @@ export type {
   TokenBalances,
   TokenCacheOptions,
   TokenId,
+  TokenRequirementKey,
   ValidatorEvent,
   ValidatorOptions,
 } from "./types.js";

@@ -3,8 +3,17 @@ import type { JSONWebKeySet } from "jose";
 /** A decimal amount: a plain non-negative decimal string, a finite number or a bigint. */
 export type Amount = string | number | bigint;
 
-/** A token ID: a non-negative integer up to 2^256 - 1, as a decimal string, number or bigint. */
+/**
+ * A token ID as Picket reads it:
+ * - on Solana, an SPL mint address (base58, e.g. `"78AZe2223PknLYT9mn2VCJPAsdvuB6LzFAhgQeVoxddW"`),
+ *   compared exactly;
+ * - for an EVM contract, an ERC-721/1155 ID: an integer from 0 to 2^256 - 1 as a decimal string,
+ *   number or bigint, compared by value (`"007"` is 7). Decimal IDs need `contractAddress`.
+ */
 export type TokenId = string | number | bigint;
+
+/** The requirement keys whose balances are summed. */
+export type TokenRequirementKey = "contractAddress" | "collection" | "creatorAddress" | "tokenIds";
 
 /** Balances per requirement key, as Picket issues them for incremental authorization. */
 export interface TokenBalances {
@@ -57,15 +66,36 @@ export interface PicketAccessToken extends PicketClaims {
   exp: number;
 }
 
-/** Token-gating requirements, as Picket's `requirements` object. */
+/**
+ * Token-gating requirements, as Picket's `requirements` object. The balances of every requested
+ * key (the contract, each collection, the creator, each token ID) are summed; the sum must reach
+ * `minTokenBalance`, or be more than zero where it is absent or zero. A listed wallet passes
+ * whatever it holds.
+ *
+ * @example
+ * ```ts
+ * // Solana: hold at least 1 across these SPL mints.
+ * const solana: Requirements = {
+ *   chain: "solana",
+ *   tokenIds: ["78AZe2223PknLYT9mn2VCJPAsdvuB6LzFAhgQeVoxddW", "2dQG4YYunFrbJjzW6UTcUmePs8UDy5jz43H6uSCZSAcS"],
+ *   minTokenBalance: 1,
+ * };
+ * // EVM: hold any token of this contract.
+ * const evm: Requirements = { contractAddress: "0x8a90cab2b38dba80c64b7734e58ee1db38b8992e" };
+ * ```
+ */
 export interface Requirements {
-  /** The token's chain must equal this. */
+  /** The token's chain must equal this (`"solana"`, `"ethereum"`, `"ethereum/goerli"`…). */
   chain?: string;
-  /** The contract whose balance counts. */
+  /** A contract whose balance counts. */
   contractAddress?: string;
-  /** The summed balance must be at least this; more than zero where it is not given. */
+  /** The summed balance must be at least this; more than zero where it is absent or zero. */
   minTokenBalance?: Amount;
-  /** Token IDs whose balances count (they narrow `contractAddress`, they are not added to it). */
+  /**
+   * Token IDs whose balances count, each added to the sum: Solana SPL mint addresses (compared
+   * exactly), or decimal EVM token IDs of `contractAddress` (counted only from a token issued for
+   * that contract).
+   */
   tokenIds?: readonly TokenId[];
   /** Collections whose balances count. */
   collection?: string | readonly string[];
@@ -87,6 +117,8 @@ export interface RequirementFailure {
   required?: string;
   /** What the token has, as a string. */
   actual?: string;
+  /** For a short balance: the requested keys that counted nothing, to point at a wrong address. */
+  uncounted?: readonly TokenRequirementKey[];
 }
 
 /** The result of {@link checkRequirements}. */

@@ -1,24 +1,28 @@
-import BigNumber from "bignumber.js";
 import { holderOf } from "../shared/holder-of.js";
 import type { RequirementFailure, Requirements, RequirementsResult } from "../types.js";
-import {
-  hasTokenTarget,
-  type NormalizedRequirements,
-  normalizeRequirements,
-} from "./normalize-requirements.js";
-import { parseAmount, parseTokenId } from "./parse-amount.js";
-import { sameAddress } from "./same-address.js";
+import { countBalance } from "./count-balance.js";
+import { ZERO } from "./decimal.js";
+import { type NormalizedRequirements, normalizeRequirements } from "./normalize-requirements.js";
+import { addressKey } from "./same-address.js";
 
 const PASS: RequirementsResult = Object.freeze({ ok: true });
-const ZERO = new BigNumber(0);
 
 /**
  * Checks a token's claims against token-gating requirements with Picket's semantics, in exact
- * decimal arithmetic. A pure function: use it to unit-test claims. Throws a `TypeError` for
- * malformed requirements.
+ * decimal arithmetic: the balances of every requested key (contract, each collection, the
+ * creator, each token ID) are summed and compared with `minTokenBalance` (more than zero where
+ * it is absent or zero); a listed wallet passes whatever it holds. A pure function: use it to
+ * unit-test claims. Throws a `TypeError` for malformed requirements.
  *
  * @example
  * ```ts
+ * // Solana: SPL mint addresses, summed.
+ * checkRequirements(claims, {
+ *   chain: "solana",
+ *   tokenIds: ["78AZe2223PknLYT9mn2VCJPAsdvuB6LzFAhgQeVoxddW", "2dQG4YYunFrbJjzW6UTcUmePs8UDy5jz43H6uSCZSAcS"],
+ *   minTokenBalance: 1,
+ * });
+ * // EVM: a contract.
  * const result = checkRequirements(claims, { contractAddress: "0xabc…", minTokenBalance: "0.5" });
  * if (!result.ok) console.log(result.failures.map((f) => f.message));
  * ```
@@ -49,13 +53,10 @@ export function evaluateRequirements(
   }
 
   const wallets = requirements.allowedWallets;
-  const walletListed =
-    wallets !== undefined && wallet !== undefined && wallets.some((w) => sameAddress(w, wallet));
-  if (!walletListed) {
-    const tokenFailure = hasTokenTarget(requirements)
-      ? checkBalance(claims, requirements)
-      : undefined;
-    const tokensMet = hasTokenTarget(requirements) && tokenFailure === undefined;
+  const listed = wallets !== undefined && wallet !== undefined && wallets.has(addressKey(wallet));
+  if (!listed) {
+    const tokenFailure = requirements.tokenTarget ? checkBalance(claims, requirements) : undefined;
+    const tokensMet = requirements.tokenTarget && tokenFailure === undefined;
     if (!tokensMet) {
       if (wallets !== undefined) {
         failures.push({
@@ -75,90 +76,23 @@ function checkBalance(
   claims: Readonly<Record<string, unknown>>,
   requirements: NormalizedRequirements,
 ): RequirementFailure | undefined {
-  const held = heldBalance(claims, requirements);
-  if (typeof held === "string") {
-    return { requirement: "tokenBalance", reason: "claim_invalid", message: held };
+  const tally = countBalance(claims, requirements);
+  if (typeof tally === "string") {
+    return { requirement: "tokenBalance", reason: "claim_invalid", message: tally };
   }
-  const minimum = requirements.minTokenBalance;
-  const met = minimum === undefined ? held.gt(ZERO) : held.gte(minimum);
+  const { minimum } = requirements;
+  const met = minimum === undefined ? tally.held.gt(ZERO) : tally.held.gte(minimum);
   if (met) return undefined;
   const required = minimum === undefined ? "> 0" : minimum.toFixed();
+  const needs = minimum === undefined ? "more than 0" : `at least ${required}`;
+  const uncounted = tally.requested.filter((key) => !tally.counted.has(key));
+  const nothingFor = uncounted.length === 0 ? "" : ` (nothing counted for ${uncounted.join(", ")})`;
   return {
     requirement: "tokenBalance",
     reason: "insufficient_balance",
-    message: `The token's balance ${held.toFixed()} is below the required ${required}`,
+    message: `The wallet holds ${tally.held.toFixed()}; needs ${needs}${nothingFor}`,
     required,
-    actual: held.toFixed(),
+    actual: tally.held.toFixed(),
+    uncounted,
   };
-}
-
-/** The balance counted for the requirements, or a message when a claim is malformed. */
-function heldBalance(
-  claims: Readonly<Record<string, unknown>>,
-  requirements: NormalizedRequirements,
-): BigNumber | string {
-  const balances = claims.tokenBalances;
-  if (balances !== undefined) {
-    if (!isRecord(balances)) return 'The "tokenBalances" claim is not an object';
-    return balancesFromTokenBalances(balances, requirements);
-  }
-  return balanceFromFlatClaims(claims, requirements);
-}
-
-function balancesFromTokenBalances(
-  balances: Record<string, unknown>,
-  requirements: NormalizedRequirements,
-): BigNumber | string {
-  const { tokenIds, contractAddress, collections, creatorAddress } = requirements;
-  const groups: [string, (key: string) => boolean][] = [];
-  // Token IDs narrow the contract: counting both would count the same tokens twice.
-  if (tokenIds !== undefined) {
-    groups.push(["tokenIds", (key) => tokenIds.includes(parseTokenId(key) ?? -1n)]);
-  } else if (contractAddress !== undefined) {
-    groups.push(["contractAddress", (key) => sameAddress(key, contractAddress)]);
-  }
-  if (collections !== undefined) groups.push(["collection", (key) => collections.includes(key)]);
-  if (creatorAddress !== undefined) {
-    groups.push(["creatorAddress", (key) => sameAddress(key, creatorAddress)]);
-  }
-  let sum = ZERO;
-  for (const [group, matches] of groups) {
-    const entries = balances[group];
-    if (entries === undefined) continue;
-    if (!isRecord(entries)) return `"tokenBalances.${group}" is not an object`;
-    for (const [key, value] of Object.entries(entries)) {
-      if (!matches(key)) continue;
-      const amount = parseAmount(value);
-      if (amount === undefined) return `"tokenBalances.${group}" holds a malformed balance`;
-      sum = sum.plus(amount);
-    }
-  }
-  return sum;
-}
-
-function balanceFromFlatClaims(
-  claims: Readonly<Record<string, unknown>>,
-  requirements: NormalizedRequirements,
-): BigNumber | string {
-  const { contractAddress, tokenIds } = requirements;
-  const held = claims.contractAddress;
-  const contractMatches =
-    contractAddress === undefined ||
-    (typeof held === "string" && sameAddress(held, contractAddress));
-  if (!contractMatches) return ZERO;
-  if (tokenIds !== undefined) {
-    const heldIds = claims.tokenIds;
-    if (heldIds === undefined) return ZERO;
-    if (!Array.isArray(heldIds)) return 'The "tokenIds" claim is not an array';
-    const owned = new Set(heldIds.map(parseTokenId));
-    return new BigNumber(tokenIds.filter((id) => owned.has(id)).length);
-  }
-  if (contractAddress === undefined) return ZERO;
-  const raw = claims.tokenBalance ?? claims.numTokens;
-  if (raw === undefined) return ZERO;
-  return parseAmount(raw) ?? 'The "tokenBalance" claim is not a plain decimal';
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -1,16 +1,27 @@
 import type BigNumber from "bignumber.js";
 import type { Requirements } from "../types.js";
-import { parseAmount, parseTokenId } from "./parse-amount.js";
+import { isDecimalTokenId, parseAmount, parseTokenId } from "./parse-amount.js";
+import { addressKey } from "./same-address.js";
 
 /** Requirements with every value parsed and checked, ready to evaluate. */
 export interface NormalizedRequirements {
   chain: string | undefined;
+  /** The required contract, as its {@link addressKey}. */
   contractAddress: string | undefined;
-  minTokenBalance: BigNumber | undefined;
-  tokenIds: readonly bigint[] | undefined;
-  collections: readonly string[] | undefined;
+  /** The sum must reach this; `undefined` where it must only be more than zero (absent or 0). */
+  minimum: BigNumber | undefined;
+  /** Mint addresses (Solana SPL token IDs), as their {@link addressKey}, each once. */
+  mints: ReadonlySet<string>;
+  /** Decimal token IDs of `contractAddress`, by value, each once. */
+  decimalIds: ReadonlySet<bigint>;
+  /** Collections, as their {@link addressKey}, each once. */
+  collections: ReadonlySet<string>;
+  /** The creator, as its {@link addressKey}. */
   creatorAddress: string | undefined;
-  allowedWallets: readonly string[] | undefined;
+  /** Allowed wallets, as their {@link addressKey}; `undefined` when none are listed. */
+  allowedWallets: ReadonlySet<string> | undefined;
+  /** Whether tokens are to be held (as opposed to only a chain or wallets). */
+  tokenTarget: boolean;
 }
 
 const KNOWN_KEYS = new Set([
@@ -37,31 +48,34 @@ export function normalizeRequirements(
   for (const key of Object.keys(input)) {
     if (!KNOWN_KEYS.has(key)) throw new TypeError(`requirements.${key} is not a known requirement`);
   }
-  const normalized: NormalizedRequirements = {
-    chain: optionalString(input.chain, "chain"),
-    contractAddress: optionalString(input.contractAddress, "contractAddress"),
-    minTokenBalance: optionalAmount(input.minTokenBalance),
-    tokenIds: optionalTokenIds(input.tokenIds),
-    collections: optionalCollections(input.collection),
-    creatorAddress: optionalString(input.creatorAddress, "creatorAddress"),
-    allowedWallets: optionalStrings(input.allowedWallets, "allowedWallets"),
-  };
-  if (normalized.minTokenBalance !== undefined && !hasTokenTarget(normalized)) {
+  const contractAddress = optionalAddress(input.contractAddress, "contractAddress");
+  const { mints, decimalIds } = tokenIdsOf(input.tokenIds, contractAddress !== undefined);
+  const collections = new Set(collectionList(input.collection) ?? []);
+  const creatorAddress = optionalAddress(input.creatorAddress, "creatorAddress");
+  const wallets = addressList(input.allowedWallets, "allowedWallets");
+  const tokenTarget =
+    contractAddress !== undefined ||
+    mints.size > 0 ||
+    collections.size > 0 ||
+    creatorAddress !== undefined;
+  const minimum = optionalAmount(input.minTokenBalance);
+  if (input.minTokenBalance !== undefined && !tokenTarget) {
     throw new TypeError(
-      "requirements.minTokenBalance needs contractAddress, collection, creatorAddress or tokenIds",
+      "requirements.minTokenBalance needs contractAddress, collection, creatorAddress or tokenIds to count",
     );
   }
-  return normalized;
-}
-
-/** Whether the requirements name tokens to hold (as opposed to only a chain or wallets). */
-export function hasTokenTarget(requirements: NormalizedRequirements): boolean {
-  return (
-    requirements.contractAddress !== undefined ||
-    requirements.tokenIds !== undefined ||
-    requirements.collections !== undefined ||
-    requirements.creatorAddress !== undefined
-  );
+  return {
+    chain: optionalString(input.chain, "chain"),
+    contractAddress,
+    // Picket reads a zero minimum as "more than zero", exactly like an absent one.
+    minimum: minimum?.isZero() ? undefined : minimum,
+    mints,
+    decimalIds,
+    collections,
+    creatorAddress,
+    allowedWallets: wallets === undefined ? undefined : new Set(wallets),
+    tokenTarget,
+  };
 }
 
 /** Per-call requirements over the validator's own, key by key; `undefined` values do not override. */
@@ -86,16 +100,22 @@ function optionalString(value: unknown, name: string): string | undefined {
   return value;
 }
 
-function optionalStrings(value: unknown, name: string): readonly string[] | undefined {
-  if (value === undefined) return undefined;
-  if (!Array.isArray(value))
-    throw new TypeError(`requirements.${name} must be an array of strings`);
-  return value.map((item, index) => optionalString(item, `${name}[${index}]`) as string);
+function optionalAddress(value: unknown, name: string): string | undefined {
+  const address = optionalString(value, name);
+  return address === undefined ? undefined : addressKey(address);
 }
 
-function optionalCollections(value: unknown): readonly string[] | undefined {
-  if (typeof value === "string") return [optionalString(value, "collection") as string];
-  return optionalStrings(value, "collection");
+function addressList(value: unknown, name: string): string[] | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value)) {
+    throw new TypeError(`requirements.${name} must be an array of strings`);
+  }
+  return value.map((item, index) => optionalAddress(item, `${name}[${index}]`) as string);
+}
+
+function collectionList(value: unknown): string[] | undefined {
+  if (typeof value === "string") return [optionalAddress(value, "collection") as string];
+  return addressList(value, "collection");
 }
 
 function optionalAmount(value: unknown): BigNumber | undefined {
@@ -109,17 +129,38 @@ function optionalAmount(value: unknown): BigNumber | undefined {
   return amount;
 }
 
-function optionalTokenIds(value: unknown): readonly bigint[] | undefined {
-  if (value === undefined) return undefined;
+/**
+ * Splits token IDs into mint addresses (compared exactly) and decimal IDs (compared by value,
+ * meaningful only inside `contractAddress`).
+ */
+function tokenIdsOf(
+  value: unknown,
+  hasContract: boolean,
+): { mints: Set<string>; decimalIds: Set<bigint> } {
+  const mints = new Set<string>();
+  const decimalIds = new Set<bigint>();
+  if (value === undefined) return { mints, decimalIds };
   if (!Array.isArray(value) || value.length === 0) {
     throw new TypeError("requirements.tokenIds must be a non-empty array");
   }
-  const ids = value.map((item, index) => {
+  value.forEach((item: unknown, index) => {
+    const name = `requirements.tokenIds[${index}]`;
+    if (!isDecimalTokenId(item)) {
+      mints.add(addressKey(optionalString(item, `tokenIds[${index}]`) as string));
+      return;
+    }
     const id = parseTokenId(item);
     if (id === undefined) {
-      throw new TypeError(`requirements.tokenIds[${index}] must be an integer from 0 to 2^256 - 1`);
+      throw new TypeError(
+        `${name} must be a mint address (string) or a decimal token ID from 0 to 2^256 - 1`,
+      );
     }
-    return id;
+    if (!hasContract) {
+      throw new TypeError(
+        `${name} is a decimal token ID, which means something only inside a contract: add contractAddress (Solana token IDs are mint addresses)`,
+      );
+    }
+    decimalIds.add(id);
   });
-  return [...new Set(ids)];
+  return { mints, decimalIds };
 }

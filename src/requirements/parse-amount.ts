@@ -1,8 +1,9 @@
-import BigNumber from "bignumber.js";
+import type BigNumber from "bignumber.js";
+import { Decimal } from "./decimal.js";
 
 const PLAIN_DECIMAL = /^\d+(\.\d+)?$/;
-const MAX_TOKEN_ID = (1n << 256n) - 1n;
 const INTEGER = /^\d+$/;
+const MAX_TOKEN_ID = (1n << 256n) - 1n;
 
 /**
  * Reads an amount exactly: a plain non-negative decimal string (no exponent, sign, hex or
@@ -11,20 +12,29 @@ const INTEGER = /^\d+$/;
  */
 export function parseAmount(value: unknown): BigNumber | undefined {
   if (typeof value === "string") {
-    return PLAIN_DECIMAL.test(value) ? new BigNumber(value) : undefined;
+    return PLAIN_DECIMAL.test(value) ? new Decimal(value) : undefined;
   }
   if (typeof value === "number") {
-    return Number.isFinite(value) && value >= 0 ? new BigNumber(String(value)) : undefined;
+    return Number.isFinite(value) && value >= 0 ? new Decimal(String(value)) : undefined;
   }
   if (typeof value === "bigint") {
-    return value >= 0n ? new BigNumber(value.toString()) : undefined;
+    return value >= 0n ? new Decimal(value.toString()) : undefined;
   }
   return undefined;
 }
 
+/** Whether a token ID is written as a decimal integer (an EVM ID) rather than a mint address. */
+export function isDecimalTokenId(value: unknown): boolean {
+  return (
+    typeof value === "bigint" ||
+    typeof value === "number" ||
+    (typeof value === "string" && INTEGER.test(value))
+  );
+}
+
 /**
- * Reads a token ID: a non-negative integer up to 2^256 - 1, as a decimal string, a safe integer
- * or a bigint. Returns `undefined` for anything else, so that `"007"` and `7` are one ID.
+ * Reads a decimal token ID: a non-negative integer up to 2^256 - 1, as a decimal string, a safe
+ * integer or a bigint. Returns `undefined` for anything else, so that `"007"` and `7` are one ID.
  */
 export function parseTokenId(value: unknown): bigint | undefined {
   let id: bigint;

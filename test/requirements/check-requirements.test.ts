@@ -196,44 +196,45 @@ const cases: Case[] = [
   // --- Token IDs ----------------------------------------------------------------------------
   {
     name: "token IDs: 2^256 - 1 as a string claim matches the bigint requirement",
-    claims: evm({ contractAddress: CONTRACT, tokenIds: [MAX_ID.toString()] }),
+    claims: evm({ contractAddress: CONTRACT, tokenIds: [MAX_ID.toString()], tokenBalance: "1" }),
     requirements: { contractAddress: CONTRACT, tokenIds: [MAX_ID] },
   },
   {
     name: "token IDs: 2^256 - 1 as a string requirement matches the string claim",
-    claims: evm({ tokenIds: [MAX_ID.toString()] }),
-    requirements: { tokenIds: [MAX_ID.toString()] },
+    claims: evm({ contractAddress: CONTRACT, tokenIds: [MAX_ID.toString()], tokenBalance: "1" }),
+    requirements: { contractAddress: CONTRACT, tokenIds: [MAX_ID.toString()] },
   },
   {
     name: 'token IDs: claim "007" matches the number 7',
-    claims: evm({ contractAddress: CONTRACT, tokenIds: ["007"] }),
+    claims: evm({ contractAddress: CONTRACT, tokenIds: ["007"], tokenBalance: "1" }),
     requirements: { contractAddress: CONTRACT, tokenIds: [7] },
   },
   {
     name: 'token IDs: claim "7" matches the requirement "007"',
-    claims: evm({ contractAddress: CONTRACT, tokenIds: ["7"] }),
+    claims: evm({ contractAddress: CONTRACT, tokenIds: ["7"], tokenBalance: "1" }),
     requirements: { contractAddress: CONTRACT, tokenIds: ["007"] },
   },
   {
-    name: 'token IDs: tokenBalances.tokenIds key "007" matches the bigint 7n',
-    claims: evm({ tokenBalances: { tokenIds: { "007": "1" } } }),
-    requirements: { tokenIds: [7n] },
+    name: "token IDs: a decimal ID never counts from tokenBalances.tokenIds (whose contract is unknown)",
+    claims: evm({ tokenBalances: { tokenIds: { "7": "1", "007": "1" } } }),
+    requirements: { contractAddress: CONTRACT, tokenIds: [7n] },
+    failures: [INSUFFICIENT],
   },
   {
     name: "token IDs: a token ID beyond 2^53 compares exactly (not as a float)",
-    claims: evm({ tokenIds: ["9007199254740993"] }),
-    requirements: { tokenIds: [9007199254740992n] },
+    claims: evm({ contractAddress: CONTRACT, tokenIds: ["9007199254740993"], tokenBalance: "1" }),
+    requirements: { contractAddress: CONTRACT, tokenIds: [9007199254740992n] },
     failures: [INSUFFICIENT],
   },
   {
     name: "token IDs: an ID not held fails",
-    claims: evm({ contractAddress: CONTRACT, tokenIds: ["8"] }),
+    claims: evm({ contractAddress: CONTRACT, tokenIds: ["8"], tokenBalance: "1" }),
     requirements: { contractAddress: CONTRACT, tokenIds: ["7"] },
     failures: [INSUFFICIENT],
   },
   {
-    name: "token IDs: one ID written four ways counts once",
-    claims: evm({ contractAddress: CONTRACT, tokenIds: ["7"] }),
+    name: "token IDs: one ID written four ways is one required ID",
+    claims: evm({ contractAddress: CONTRACT, tokenIds: ["7"], tokenBalance: "1" }),
     requirements: { contractAddress: CONTRACT, tokenIds: ["7", "007", 7, 7n], minTokenBalance: 2 },
     failures: [INSUFFICIENT],
   },
@@ -268,14 +269,14 @@ const cases: Case[] = [
     failures: [INSUFFICIENT],
   },
   {
-    name: "flat: each required token ID held counts 1 (2 of 3 held meets 2)",
-    claims: evm({ contractAddress: CONTRACT, tokenIds: ["1", "2", "3"] }),
+    name: "flat: a token issued for a subset of the required IDs counts its tokenBalance",
+    claims: evm({ contractAddress: CONTRACT, tokenIds: ["1", "2"], tokenBalance: "2" }),
     requirements: { contractAddress: CONTRACT, tokenIds: [1, 2n, "4"], minTokenBalance: 2 },
   },
   {
-    name: "flat: each required token ID held counts 1 (2 of 3 held is below 3)",
-    claims: evm({ contractAddress: CONTRACT, tokenIds: ["1", "2", "3"] }),
-    requirements: { contractAddress: CONTRACT, tokenIds: [1, 2n, "4"], minTokenBalance: 3 },
+    name: "flat: a token that names an ID not required counts nothing",
+    claims: evm({ contractAddress: CONTRACT, tokenIds: ["1", "2", "3"], tokenBalance: "5" }),
+    requirements: { contractAddress: CONTRACT, tokenIds: [1, 2n, "4"], minTokenBalance: 1 },
     failures: [INSUFFICIENT],
   },
   {
@@ -285,10 +286,9 @@ const cases: Case[] = [
     failures: [INSUFFICIENT],
   },
   {
-    name: "flat: with tokenIds required, tokenBalance alone does not count",
+    name: "flat: a contract-wide tokenBalance counts toward contract + token IDs (keys are summed)",
     claims: evm({ contractAddress: CONTRACT, tokenBalance: "100" }),
     requirements: { contractAddress: CONTRACT, tokenIds: ["7"] },
-    failures: [INSUFFICIENT],
   },
 
   // --- Summed tokenBalances -----------------------------------------------------------------
@@ -342,37 +342,51 @@ const cases: Case[] = [
     failures: [INSUFFICIENT],
   },
   {
-    name: "narrowing: without tokenIds, the contract balance counts",
+    name: "summed: without tokenIds, the contract balance counts",
     claims: evm({
       tokenBalances: { contractAddress: { [CONTRACT]: "5" }, tokenIds: { "7": "1" } },
     }),
     requirements: { contractAddress: CONTRACT, minTokenBalance: 2 },
   },
   {
-    name: "narrowing: with tokenIds required, the contract balance is not added",
+    name: "summed: with decimal tokenIds required, the contract balance still counts",
     claims: evm({
       tokenBalances: { contractAddress: { [CONTRACT]: "5" }, tokenIds: { "7": "1" } },
     }),
-    requirements: { contractAddress: CONTRACT, tokenIds: [7], minTokenBalance: 2 },
-    failures: [INSUFFICIENT],
+    requirements: { contractAddress: CONTRACT, tokenIds: [7], minTokenBalance: 5 },
   },
   {
-    name: "narrowing: with tokenIds required, the required IDs' balance counts",
+    name: "summed: a contract balance and a mint balance add up",
     claims: evm({
-      tokenBalances: { contractAddress: { [CONTRACT]: "5" }, tokenIds: { "7": "1" } },
+      tokenBalances: { contractAddress: { [CONTRACT]: "0.5" }, tokenIds: { [SOL_MINT]: "0.5" } },
     }),
-    requirements: { contractAddress: CONTRACT, tokenIds: [7], minTokenBalance: 1 },
+    requirements: { contractAddress: CONTRACT, tokenIds: [SOL_MINT], minTokenBalance: 1 },
   },
   {
-    name: "narrowing: with tokenIds required and only a contract balance, nothing counts",
+    name: "summed: a contract balance alone meets contract + decimal IDs",
     claims: evm({ tokenBalances: { contractAddress: { [CONTRACT]: "5" } } }),
     requirements: { contractAddress: CONTRACT, tokenIds: ["7"] },
+  },
+  {
+    name: "summed: required mints are summed, others are not",
+    claims: sol({
+      tokenBalances: { tokenIds: { [SOL_MINT]: "1", [SOL_COLLECTION_A]: "1", [SOL_CREATOR]: "5" } },
+    }),
+    requirements: { tokenIds: [SOL_MINT, SOL_COLLECTION_A], minTokenBalance: 2 },
+  },
+  {
+    name: "summed: required mints are summed, others are not (short of 3)",
+    claims: sol({
+      tokenBalances: { tokenIds: { [SOL_MINT]: "1", [SOL_COLLECTION_A]: "1", [SOL_CREATOR]: "5" } },
+    }),
+    requirements: { tokenIds: [SOL_MINT, SOL_COLLECTION_A], minTokenBalance: 3 },
     failures: [INSUFFICIENT],
   },
   {
-    name: "narrowing: required token IDs are summed, others are not",
-    claims: evm({ tokenBalances: { tokenIds: { "007": "1", "8": "1", "9": "5" } } }),
-    requirements: { tokenIds: [7, 8n], minTokenBalance: 2 },
+    name: "summed: one mint listed twice counts once",
+    claims: sol({ tokenBalances: { tokenIds: { [SOL_MINT]: "1" } } }),
+    requirements: { tokenIds: [SOL_MINT, SOL_MINT], minTokenBalance: 2 },
+    failures: [INSUFFICIENT],
   },
 
   // --- allowedWallets as the alternative ----------------------------------------------------
@@ -515,14 +529,16 @@ const cases: Case[] = [
     requirements: { contractAddress: CONTRACT },
   },
   {
-    name: 'minTokenBalance "0": a zero balance passes',
+    name: 'minTokenBalance "0": a zero balance fails (a zero minimum means more than zero)',
     claims: evm({ contractAddress: CONTRACT, tokenBalance: "0" }),
     requirements: { contractAddress: CONTRACT, minTokenBalance: "0" },
+    failures: [INSUFFICIENT],
   },
   {
-    name: "minTokenBalance 0n: an empty tokenBalances passes",
+    name: "minTokenBalance 0n: an empty tokenBalances fails",
     claims: evm({ tokenBalances: {} }),
     requirements: { collection: SOL_COLLECTION_A, minTokenBalance: 0n },
+    failures: [INSUFFICIENT],
   },
   {
     name: "empty requirements pass",
@@ -622,7 +638,7 @@ const cases: Case[] = [
   },
   {
     name: "malformed: a flat tokenIds claim that is not an array",
-    claims: evm({ contractAddress: CONTRACT, tokenIds: "7" }),
+    claims: evm({ contractAddress: CONTRACT, tokenIds: "7", tokenBalance: "1" }),
     requirements: { contractAddress: CONTRACT, tokenIds: ["7"] },
     failures: [CLAIM_INVALID],
   },
@@ -749,11 +765,14 @@ const bad: BadCase[] = [
     name: "minTokenBalance -1n (bigint)",
     requirements: { contractAddress: CONTRACT, minTokenBalance: -1n },
   },
-  { name: 'tokenIds ["-1"]', requirements: { tokenIds: ["-1"] } },
-  { name: 'tokenIds ["1.5"]', requirements: { tokenIds: ["1.5"] } },
-  { name: 'tokenIds ["0x10"]', requirements: { tokenIds: ["0x10"] } },
-  { name: 'tokenIds [" 7"]', requirements: { tokenIds: [" 7"] } },
-  { name: 'tokenIds ["abc"]', requirements: { tokenIds: ["abc"] } },
+  { name: 'decimal tokenIds ["7"] without contractAddress', requirements: { tokenIds: ["7"] } },
+  { name: "decimal tokenIds [7] without contractAddress", requirements: { tokenIds: [7] } },
+  { name: "decimal tokenIds [7n] without contractAddress", requirements: { tokenIds: [7n] } },
+  {
+    name: "a decimal token ID beside mints, without contractAddress",
+    requirements: { tokenIds: [SOL_MINT, "7"] },
+  },
+  { name: 'tokenIds [""]', requirements: { tokenIds: [""] } },
   { name: "tokenIds [2n ** 256n]", requirements: { tokenIds: [2n ** 256n] } },
   { name: "tokenIds [2^256 as a string]", requirements: { tokenIds: [TWO_POW_256] } },
   { name: "tokenIds [1.5]", requirements: { tokenIds: [1.5] } },

@@ -1,0 +1,164 @@
+import type BigNumber from "bignumber.js";
+import type { TokenRequirementKey } from "../types.js";
+import { ZERO } from "./decimal.js";
+import type { NormalizedRequirements } from "./normalize-requirements.js";
+import { isDecimalTokenId, parseAmount, parseTokenId } from "./parse-amount.js";
+import { addressKey } from "./same-address.js";
+
+/** What a token's claims count toward token requirements. */
+export interface Tally {
+  /** The summed balance over every requested key. */
+  held: BigNumber;
+  /** The requirement keys that were asked for, in Picket's order. */
+  requested: readonly TokenRequirementKey[];
+  /** The requirement keys that counted more than zero. */
+  counted: ReadonlySet<TokenRequirementKey>;
+}
+
+/**
+ * Sums the balance a token proves for the requirements: from `tokenBalances` (Picket's
+ * per-key form) where present, else from the flat `tokenBalance` claims. Returns a message
+ * instead when a claim that would count is malformed.
+ */
+export function countBalance(
+  claims: Readonly<Record<string, unknown>>,
+  requirements: NormalizedRequirements,
+): Tally | string {
+  const requested = requestedKeys(requirements);
+  const balances = claims.tokenBalances;
+  if (balances === undefined) return countFlatClaims(claims, requirements, requested);
+  if (!isRecord(balances)) return 'The "tokenBalances" claim is not an object';
+  return countTokenBalances(balances, requirements, requested);
+}
+
+function requestedKeys(requirements: NormalizedRequirements): TokenRequirementKey[] {
+  const keys: TokenRequirementKey[] = [];
+  if (requirements.contractAddress !== undefined) keys.push("contractAddress");
+  if (requirements.collections.size > 0) keys.push("collection");
+  if (requirements.creatorAddress !== undefined) keys.push("creatorAddress");
+  if (requirements.mints.size > 0 || requirements.decimalIds.size > 0) keys.push("tokenIds");
+  return keys;
+}
+
+/** The keys each `tokenBalances` group is searched for. Decimal IDs never count from here. */
+function wantedIn(
+  group: TokenRequirementKey,
+  requirements: NormalizedRequirements,
+): ReadonlySet<string> {
+  switch (group) {
+    case "contractAddress":
+      return new Set([requirements.contractAddress as string]);
+    case "collection":
+      return requirements.collections;
+    case "creatorAddress":
+      return new Set([requirements.creatorAddress as string]);
+    case "tokenIds":
+      return requirements.mints;
+  }
+}
+
+function countTokenBalances(
+  balances: Record<string, unknown>,
+  requirements: NormalizedRequirements,
+  requested: readonly TokenRequirementKey[],
+): Tally | string {
+  let held = ZERO;
+  const counted = new Set<TokenRequirementKey>();
+  for (const group of requested) {
+    const entries = balances[group];
+    if (entries === undefined) continue;
+    if (!isRecord(entries)) return `"tokenBalances.${group}" is not an object`;
+    const sum = sumMatching(entries, wantedIn(group, requirements));
+    if (sum === undefined) return `"tokenBalances.${group}" holds a malformed balance`;
+    if (sum.gt(ZERO)) {
+      counted.add(group);
+      held = held.plus(sum);
+    }
+  }
+  return { held, requested, counted };
+}
+
+/**
+ * Sums the balances of the wanted keys, each key once: one EVM address spelled twice (checksummed
+ * and lower-case) counts its smaller balance, never both. Linear in the token's keys.
+ */
+function sumMatching(
+  entries: Record<string, unknown>,
+  wanted: ReadonlySet<string>,
+): BigNumber | undefined {
+  const byKey = new Map<string, BigNumber>();
+  for (const key in entries) {
+    if (!Object.hasOwn(entries, key)) continue;
+    const normalized = addressKey(key);
+    if (!wanted.has(normalized)) continue;
+    const amount = parseAmount(entries[key]);
+    if (amount === undefined) return undefined;
+    const seen = byKey.get(normalized);
+    byKey.set(normalized, seen === undefined || amount.lt(seen) ? amount : seen);
+  }
+  let sum = ZERO;
+  for (const amount of byKey.values()) sum = sum.plus(amount);
+  return sum;
+}
+
+/**
+ * The flat claims (`contractAddress`, `tokenIds`, `tokenBalance` or the older `numTokens`) count
+ * only when the token was issued for a subset of what is required: a balance measured over other
+ * keys proves nothing about these. Decimal token IDs count only here, inside the named contract.
+ */
+function countFlatClaims(
+  claims: Readonly<Record<string, unknown>>,
+  requirements: NormalizedRequirements,
+  requested: readonly TokenRequirementKey[],
+): Tally | string {
+  const nothing: Tally = { held: ZERO, requested, counted: new Set() };
+  const raw = claims.tokenBalance ?? claims.numTokens;
+  if (raw === undefined) return nothing;
+  const named = flatKeysWithin(claims, requirements);
+  if (typeof named === "string" || named.size === 0) {
+    return typeof named === "string" ? named : nothing;
+  }
+  const held = parseAmount(raw);
+  if (held === undefined) return 'The "tokenBalance" claim is not a plain decimal';
+  return { held, requested, counted: held.gt(ZERO) ? named : new Set() };
+}
+
+/**
+ * The requirement keys the flat claims name, when every key they name is required; an empty set
+ * when any is not (or when they name none). A message when a claim is malformed.
+ */
+function flatKeysWithin(
+  claims: Readonly<Record<string, unknown>>,
+  requirements: NormalizedRequirements,
+): Set<TokenRequirementKey> | string {
+  const named = new Set<TokenRequirementKey>();
+  const contract = claims.contractAddress;
+  if (contract !== undefined) {
+    if (typeof contract !== "string") return 'The "contractAddress" claim is not a string';
+    if (addressKey(contract) !== requirements.contractAddress) return new Set();
+    named.add("contractAddress");
+  }
+  const ids = claims.tokenIds;
+  if (ids === undefined) return named;
+  if (!Array.isArray(ids)) return 'The "tokenIds" claim is not an array';
+  for (const id of ids) {
+    if (!flatIdRequired(id, contract !== undefined, requirements)) return new Set();
+    named.add("tokenIds");
+  }
+  return named;
+}
+
+function flatIdRequired(
+  id: unknown,
+  inContract: boolean,
+  requirements: NormalizedRequirements,
+): boolean {
+  if (!isDecimalTokenId(id))
+    return typeof id === "string" && requirements.mints.has(addressKey(id));
+  const value = parseTokenId(id);
+  return inContract && value !== undefined && requirements.decimalIds.has(value);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,151 @@
+import { describe, expect, it } from "vitest";
+import { checkRequirements, type Requirements } from "../../src/index.js";
+
+// The failure records and which claims count, through checkRequirements.
+
+const CONTRACT = "0x8a90cab2b38dba80c64b7734e58ee1db38b8992e";
+const holder = { chain: "ethereum", walletAddress: "0xabc" };
+
+function failuresOf(claims: Record<string, unknown>, requirements: Requirements) {
+  const result = checkRequirements(claims, requirements);
+  return result.ok ? [] : result.failures;
+}
+
+describe("failure records", () => {
+  it("a chain mismatch names the actual chain only when there is one", () => {
+    expect(failuresOf(holder, { chain: "solana" })).toStrictEqual([
+      {
+        requirement: "chain",
+        reason: "mismatch",
+        message: "The token is for chain ethereum, not solana",
+        required: "solana",
+        actual: "ethereum",
+      },
+    ]);
+    expect(failuresOf({ walletAddress: "0xabc" }, { chain: "solana" })).toStrictEqual([
+      {
+        requirement: "chain",
+        reason: "mismatch",
+        message: "The token is for chain undefined, not solana",
+        required: "solana",
+      },
+    ]);
+  });
+
+  it("an unlisted wallet names the actual wallet only when there is one", () => {
+    expect(failuresOf(holder, { allowedWallets: ["0xdef"] })).toStrictEqual([
+      {
+        requirement: "allowedWallets",
+        reason: "not_listed",
+        message: "The wallet is not one of the allowed wallets",
+        actual: "0xabc",
+      },
+    ]);
+    expect(failuresOf({ chain: "ethereum" }, { allowedWallets: ["0xdef"] })).toStrictEqual([
+      {
+        requirement: "allowedWallets",
+        reason: "not_listed",
+        message: "The wallet is not one of the allowed wallets",
+      },
+    ]);
+  });
+
+  it.each<[string, Record<string, unknown>, Requirements, string]>([
+    [
+      "tokenBalances not an object",
+      { tokenBalances: "5" },
+      { contractAddress: CONTRACT },
+      'The "tokenBalances" claim is not an object',
+    ],
+    [
+      "a group not an object",
+      { tokenBalances: { contractAddress: [] } },
+      { contractAddress: CONTRACT },
+      '"tokenBalances.contractAddress" is not an object',
+    ],
+    [
+      "a malformed balance",
+      { tokenBalances: { collection: { apes: "1e3" } } },
+      { collection: "apes" },
+      '"tokenBalances.collection" holds a malformed balance',
+    ],
+    [
+      "tokenIds not an array",
+      { contractAddress: CONTRACT, tokenIds: "7", tokenBalance: "1" },
+      { contractAddress: CONTRACT, tokenIds: [7] },
+      'The "tokenIds" claim is not an array',
+    ],
+    [
+      "a tokenBalance that is not a plain decimal",
+      { contractAddress: CONTRACT, tokenBalance: "-1" },
+      { contractAddress: CONTRACT },
+      'The "tokenBalance" claim is not a plain decimal',
+    ],
+  ])("%s is a claim_invalid failure", (_label, claims, requirements, message) => {
+    expect(failuresOf({ ...holder, ...claims }, requirements)).toStrictEqual([
+      { requirement: "tokenBalance", reason: "claim_invalid", message },
+    ]);
+  });
+});
+
+describe("which balances count", () => {
+  it("ignores groups of tokenBalances that the requirements do not name", () => {
+    const claims = {
+      ...holder,
+      tokenBalances: {
+        S: { x: "9" },
+        contractAddress: { [CONTRACT]: "2" },
+        collection: { c: "5" },
+      },
+    };
+    expect(checkRequirements(claims, { contractAddress: CONTRACT, minTokenBalance: 2 })).toEqual({
+      ok: true,
+    });
+    expect(checkRequirements(claims, { contractAddress: CONTRACT, minTokenBalance: 3 }).ok).toBe(
+      false,
+    );
+    expect(checkRequirements(claims, { collection: "c", minTokenBalance: 5 })).toEqual({
+      ok: true,
+    });
+  });
+
+  it("counts a tokenBalances.tokenIds entry only for the exact mint", () => {
+    const mint = "78AZe2223PknLYT9mn2VCJPAsdvuB6LzFAhgQeVoxddW";
+    const claims = {
+      ...holder,
+      tokenBalances: { tokenIds: { [mint.toLowerCase()]: "5", "1": "5" } },
+    };
+    expect(checkRequirements(claims, { tokenIds: [mint] }).ok).toBe(false);
+    expect(
+      checkRequirements(
+        { ...holder, tokenBalances: { tokenIds: { [mint]: "1" } } },
+        { tokenIds: [mint] },
+      ),
+    ).toEqual({ ok: true });
+  });
+
+  it("in the flat form, counts tokenBalance only for a required contract", () => {
+    const flat = { ...holder, contractAddress: CONTRACT, tokenBalance: "5" };
+    expect(checkRequirements(flat, { collection: "apes" }).ok).toBe(false);
+    expect(
+      checkRequirements(flat, { contractAddress: CONTRACT.toUpperCase().replace("0X", "0x") }),
+    ).toEqual({
+      ok: true,
+    });
+  });
+
+  it("in the flat form, a matching contract without a balance holds zero", () => {
+    expect(
+      failuresOf({ ...holder, contractAddress: CONTRACT }, { contractAddress: CONTRACT }),
+    ).toStrictEqual([
+      {
+        requirement: "tokenBalance",
+        reason: "insufficient_balance",
+        message: "The wallet holds 0; needs more than 0 (nothing counted for contractAddress)",
+        required: "> 0",
+        actual: "0",
+        uncounted: ["contractAddress"],
+      },
+    ]);
+  });
+});
