@@ -16,6 +16,13 @@ const execFile = promisify(execFileCallback);
 /** Longest a runtime may take for the whole suite, start-up included. */
 export const RUN_TIMEOUT_MS = 60_000;
 const MARKER = "PICKET_SUITE_REPORT ";
+/** No colours, prompts, update checks or telemetry: the runs reach nothing but loopback. */
+const QUIET_ENV = {
+  NO_COLOR: "1",
+  DENO_NO_PROMPT: "1",
+  DENO_NO_UPDATE_CHECK: "1",
+  DO_NOT_TRACK: "1",
+};
 
 /** Runs entry-process.js with a command (`node`, `bun`, `deno run ...`) in the project. */
 export async function runInProcess(
@@ -29,7 +36,7 @@ export async function runInProcess(
       cwd: dir,
       timeout: RUN_TIMEOUT_MS,
       maxBuffer: 16 * 1024 * 1024,
-      env: { ...process.env, NO_COLOR: "1" },
+      env: { ...process.env, ...QUIET_ENV },
     }));
   } catch (error) {
     const { stderr, stdout: partial } = error as { stderr?: string; stdout?: string };
@@ -120,6 +127,8 @@ export async function runInWorkerd(bundle: string): Promise<SuiteReport> {
     modules: true,
     script: bundle,
     compatibilityDate: "2025-07-18",
+    // Miniflare would otherwise download Cloudflare's request metadata (`request.cf`).
+    cf: false,
   });
   try {
     const response = await withTimeout(worker.dispatchFetch("http://localhost/"), "workerd");
