@@ -27,6 +27,10 @@ export interface PicketValidationErrorOptions {
   cause?: unknown;
   /** For `ERR_REQUIREMENTS_NOT_MET`: which requirements failed and why. */
   failures?: readonly RequirementFailure[];
+  /** The claim that failed its check, by name (never its value). */
+  claim?: string;
+  /** The protected-header member that failed its check, by name (never its value). */
+  header?: string;
 }
 
 /**
@@ -51,12 +55,18 @@ export class PicketValidationError extends Error {
   readonly status: 401 | 403 | 503;
   /** For `ERR_REQUIREMENTS_NOT_MET`: the failed requirements; empty otherwise. */
   readonly failures: readonly RequirementFailure[];
+  /** The claim that failed its check (`"exp"`, `"aud"`…), where one did: a name, never a value. */
+  readonly claim: string | undefined;
+  /** The header member that failed its check (`"alg"`, `"kid"`…), where one did. */
+  readonly header: string | undefined;
 
   constructor(code: ErrorCode, message: string, options: PicketValidationErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.status = ERROR_STATUS[code];
     this.failures = options.failures ?? [];
+    this.claim = options.claim;
+    this.header = options.header;
   }
 }
 

@@ -1,4 +1,5 @@
 import type { JSONWebKeySet } from "jose";
+import type { ErrorCode } from "./errors.js";
 
 /** A decimal amount: a plain non-negative decimal string, a finite number or a bigint. */
 export type Amount = string | number | bigint;
@@ -176,7 +177,30 @@ export type ValidatorEvent =
   | { type: "jwks_fetch_success"; uri: string; keys: number; ignored: number; durationMs: number }
   | { type: "jwks_fetch_failure"; uri: string; error: Error; durationMs: number }
   | { type: "jwks_stale"; ageMs: number }
-  | { type: "jwks_cooldown"; kid: string | undefined; retryInMs: number };
+  | { type: "jwks_cooldown"; kid: string | undefined; retryInMs: number }
+  | {
+      type: "validation_success";
+      /** The token's `kid`, where it names one. */
+      kid: string | undefined;
+      /** Whether the verified-token cache answered. */
+      cached: boolean;
+      durationMs: number;
+    }
+  | {
+      type: "validation_failure";
+      code: ErrorCode;
+      /** The claim that failed its check, by name. */
+      claim?: string;
+      /** The header member that failed its check, by name. */
+      header?: string;
+      /** For `ERR_REQUIREMENTS_NOT_MET`: the requirements that failed. */
+      requirements: readonly RequirementFailure["requirement"][];
+      /** For a short balance: the requested keys that counted nothing. */
+      uncounted: readonly TokenRequirementKey[];
+      kid: string | undefined;
+      cached: boolean;
+      durationMs: number;
+    };
 
 /** Why a key fetch started. */
 export type JwksFetchReason = "initial" | "refresh" | "unknown_kid" | "retry" | "manual";
@@ -233,7 +257,11 @@ export interface ValidatorOptions {
    * @default { max: 10_000 }
    */
   tokenCache?: TokenCacheOptions | false;
-  /** Receives key fetches, refreshes and errors, for metrics and logs. Never throws into validation. */
+  /**
+   * Receives key fetches, refreshes and errors, and each validation's outcome
+   * (`validation_success` / `validation_failure`: code, names of what failed, never values), for
+   * metrics and logs. Its throws and rejections are swallowed; it is never awaited.
+   */
   onEvent?: (event: ValidatorEvent) => void;
 }
 

@@ -1,5 +1,6 @@
 import { LRUCache } from "lru-cache";
 import type { VerificationKey } from "../jwks/import-key-set.js";
+import { evaluateRequirements } from "../requirements/check-requirements.js";
 import type { NormalizedRequirements } from "../requirements/normalize-requirements.js";
 import type { PicketAccessToken, RequirementsResult } from "../types.js";
 import { type ClaimExpectations, checkTimes } from "../verify/check-claims.js";
@@ -57,4 +58,18 @@ export class TokenCache {
   set(token: string, entry: CachedToken): void {
     this.#entries.set(token, entry);
   }
+}
+
+/**
+ * The requirements verdict for a verified token, remembered on its entry: a token's claims never
+ * change, so a route that checks the same requirements again gets the verdict for free.
+ */
+export function verdictFor(
+  entry: CachedToken,
+  requirements: NormalizedRequirements,
+): RequirementsResult {
+  if (entry.checked?.requirements === requirements) return entry.checked.result;
+  const result = evaluateRequirements(entry.claims, requirements);
+  entry.checked = { requirements, result };
+  return result;
 }

@@ -96,7 +96,7 @@ async function readBody(
     if (cause instanceof PicketValidationError) throw cause;
     throw unavailable(signal, timeout, "response could not be read", cause);
   }
-  return Buffer.concat(chunks).toString("utf8");
+  return concatText(chunks);
 }
 
 function tooLarge(maxBytes: number): PicketValidationError {
@@ -116,4 +116,12 @@ function unavailable(
     ? `The JWKS endpoint did not answer within ${timeout} ms`
     : `The JWKS ${what}`;
   return new PicketValidationError("ERR_JWKS_UNAVAILABLE", message, { cause });
+}
+
+/** The UTF-8 text of the body's chunks, with platform APIs only (no Node `Buffer`). */
+function concatText(chunks: readonly Uint8Array[]): string {
+  const decoder = new TextDecoder();
+  let text = "";
+  for (const chunk of chunks) text += decoder.decode(chunk, { stream: true });
+  return text + decoder.decode();
 }

@@ -1,14 +1,14 @@
-import { KeyObject } from "node:crypto";
 import type { JWK } from "jose";
-import { importJWK } from "jose/key/import";
+import { platform } from "#platform";
 import { PicketValidationError } from "../errors.js";
+import type { PlatformKey } from "../platform/platform.js";
 import { type AlgorithmSpec, keyFitsAlgorithm } from "../verify/algorithms.js";
 import { isWeakRsaKey } from "./weak-rsa-key.js";
 
-/** A public key ready for `node:crypto`, with the algorithms it may verify. */
+/** A public key in the runtime's form, with the algorithms it may verify. */
 export interface VerificationKey {
   kid: string | undefined;
-  key: KeyObject;
+  key: PlatformKey;
   algorithms: ReadonlySet<string>;
 }
 
@@ -19,10 +19,10 @@ export interface ImportedKeySet {
 }
 
 const PRIVATE_MEMBERS = ["d", "p", "q", "dp", "dq", "qi", "oth", "k"] as const;
-const MIN_RSA_BITS = 2048;
 
 /**
- * Imports the verification keys of a JWKS with jose, ignoring every entry that cannot verify one
+ * Imports the verification keys of a JWKS (with `node:crypto` on Node, jose and Web Crypto
+ * elsewhere), ignoring every entry that cannot verify one
  * of the allowed algorithms: `use` other than `sig`, `key_ops` without `verify`, private or
  * symmetric material, a `kty`/`crv` or `alg` that fits no allowed algorithm, a point off the
  * curve, an RSA modulus under 2048 bits, an RSA exponent that is even or below 3, a ROCA-weak
@@ -37,10 +37,59 @@ export async function importKeySet(
   const keys: VerificationKey[] = [];
   for (const entry of entries) {
     if (keys.length >= maxKeys) break;
-    const key = await importEntry(entry, algorithms);
-    if (key !== undefined) keys.push(key);
+    const candidate = candidateOf(entry, algorithms);
+    if (candidate === undefined) continue;
+    const key = await platform.importKey(candidate.jwk, candidate.first);
+    if (key !== undefined) keys.push(candidate.toKey(key));
   }
   return { keys, ignored: entries.length - keys.length };
+}
+
+/**
+ * {@link importKeySet}, synchronously, where the runtime imports keys synchronously (Node);
+ * `undefined` elsewhere.
+ */
+export function importKeySetSync(
+  jwks: unknown,
+  algorithms: readonly AlgorithmSpec[],
+  maxKeys: number,
+): ImportedKeySet | undefined {
+  const importSync = platform.importKeySync;
+  if (importSync === undefined) return undefined;
+  const entries = keyEntries(jwks);
+  const keys: VerificationKey[] = [];
+  for (const entry of entries) {
+    if (keys.length >= maxKeys) break;
+    const candidate = candidateOf(entry, algorithms);
+    const key = candidate === undefined ? undefined : importSync(candidate.jwk, candidate.first);
+    if (candidate !== undefined && key !== undefined) keys.push(candidate.toKey(key));
+  }
+  return { keys, ignored: entries.length - keys.length };
+}
+
+interface Candidate {
+  jwk: JWK;
+  first: AlgorithmSpec;
+  toKey(key: PlatformKey): VerificationKey;
+}
+
+/** The public members of a usable entry and the first algorithm it fits; `undefined` when unusable. */
+function candidateOf(entry: unknown, algorithms: readonly AlgorithmSpec[]): Candidate | undefined {
+  if (typeof entry !== "object" || entry === null) return undefined;
+  const jwk = entry as Record<string, unknown>;
+  const fitting = fittingAlgorithms(jwk, algorithms);
+  const first = fitting[0];
+  if (first === undefined) return undefined;
+  if (first.kty === "RSA" && isWeakRsaKey(jwk.n, jwk.e)) return undefined;
+  return {
+    jwk: publicMembers(jwk),
+    first,
+    toKey: (key) => ({
+      kid: jwk.kid as string | undefined,
+      key,
+      algorithms: new Set(fitting.map((spec) => spec.name)),
+    }),
+  };
 }
 
 function keyEntries(jwks: unknown): unknown[] {
@@ -55,36 +104,6 @@ function keyEntries(jwks: unknown): unknown[] {
     );
   }
   return (jwks as { keys: unknown[] }).keys;
-}
-
-async function importEntry(
-  entry: unknown,
-  algorithms: readonly AlgorithmSpec[],
-): Promise<VerificationKey | undefined> {
-  if (typeof entry !== "object" || entry === null) return undefined;
-  const jwk = entry as Record<string, unknown>;
-  const fitting = fittingAlgorithms(jwk, algorithms);
-  const first = fitting[0];
-  if (first === undefined) return undefined;
-  let key: KeyObject;
-  try {
-    const imported = await importJWK(publicMembers(jwk), first.name);
-    if (imported instanceof Uint8Array) return undefined;
-    key = KeyObject.from(imported);
-  } catch {
-    return undefined;
-  }
-  if (key.type !== "public") return undefined;
-  const bits = key.asymmetricKeyDetails?.modulusLength;
-  if (first.kty === "RSA") {
-    if (bits === undefined || bits < MIN_RSA_BITS) return undefined;
-    if (isWeakRsaKey(key, jwk.n as string)) return undefined;
-  }
-  return {
-    kid: jwk.kid as string | undefined,
-    key,
-    algorithms: new Set(fitting.map((spec) => spec.name)),
-  };
 }
 
 function fittingAlgorithms(

@@ -3,7 +3,12 @@ import { PicketValidationError } from "../errors.js";
 import type { JwksFetchReason, ValidatorEvent } from "../types.js";
 import type { AlgorithmSpec } from "../verify/algorithms.js";
 import { fetchJwks } from "./fetch-jwks.js";
-import { type ImportedKeySet, importKeySet, type VerificationKey } from "./import-key-set.js";
+import {
+  type ImportedKeySet,
+  importKeySet,
+  importKeySetSync,
+  type VerificationKey,
+} from "./import-key-set.js";
 
 /** Resolved key cache settings, in milliseconds. */
 export interface KeyStoreSettings {
@@ -43,14 +48,29 @@ export class KeyStore {
   #failures = 0;
   #lastError: PicketValidationError | undefined;
   #inFlight: Promise<PicketValidationError | undefined> | undefined;
+  #generation = 0;
 
   constructor(options: KeyStoreOptions) {
     this.#options = options;
     this.#settings = options.settings;
     this.#byKid = new LRUCache({ max: options.settings.maxKeys });
-    if (options.jwks !== undefined) {
+    // Where keys import synchronously (Node), keys given up front are usable at once.
+    if (options.jwks !== undefined && !this.#loadSync(options.jwks)) {
       this.#track(this.#load(async () => options.jwks, undefined));
     }
+  }
+
+  /**
+   * Counts the key sets installed so far: a caller that remembers it can tell whether the keys
+   * changed since (after a refetch, say) without comparing arrays.
+   */
+  get generation(): number {
+    return this.#generation;
+  }
+
+  /** Whether a key set has ever been loaded (fresh or not). */
+  get loaded(): boolean {
+    return this.#loadedAt !== undefined;
   }
 
   /**
@@ -180,6 +200,19 @@ export class KeyStore {
     return pending;
   }
 
+  /** Loads keys given up front synchronously; `false` where this runtime cannot. */
+  #loadSync(jwks: unknown): boolean {
+    const started = this.#options.clock();
+    try {
+      const imported = importKeySetSync(jwks, this.#options.algorithms, this.#settings.maxKeys);
+      if (imported === undefined) return false;
+      this.#accept(imported, undefined, started);
+    } catch (cause) {
+      this.#reject(cause, undefined, started);
+    }
+    return true;
+  }
+
   /** Loads a key set from a source; resolves with the error instead of rejecting. */
   async #load(
     source: () => Promise<unknown>,
@@ -192,47 +225,57 @@ export class KeyStore {
         this.#options.algorithms,
         this.#settings.maxKeys,
       );
-      if (imported.keys.length === 0) {
-        throw new PicketValidationError(
-          "ERR_JWKS_INVALID",
-          `The key set has no usable key for ${this.#options.algorithms.map((a) => a.name).join(", ")} (${imported.ignored} ignored)`,
-        );
-      }
-      this.#install(imported);
-      if (uri !== undefined) {
-        this.#options.emit({
-          type: "jwks_fetch_success",
-          uri,
-          keys: imported.keys.length,
-          ignored: imported.ignored,
-          durationMs: this.#options.clock() - started,
-        });
-      }
+      this.#accept(imported, uri, started);
       return undefined;
     } catch (cause) {
-      const error =
-        cause instanceof PicketValidationError
-          ? cause
-          : new PicketValidationError("ERR_JWKS_INVALID", "The key set could not be imported", {
-              cause,
-            });
-      this.#failures += 1;
-      this.#lastError = error;
-      const backoff = Math.min(
-        this.#settings.cooldown * 2 ** (this.#failures - 1),
-        this.#settings.maxAge,
-      );
-      this.#nextRetryAt = this.#options.clock() + backoff;
-      if (uri !== undefined) {
-        this.#options.emit({
-          type: "jwks_fetch_failure",
-          uri,
-          error,
-          durationMs: this.#options.clock() - started,
-        });
-      }
-      return error;
+      return this.#reject(cause, uri, started);
     }
+  }
+
+  /** Installs an imported key set; throws `ERR_JWKS_INVALID` when it holds no usable key. */
+  #accept(imported: ImportedKeySet, uri: string | undefined, started: number): void {
+    if (imported.keys.length === 0) {
+      throw new PicketValidationError(
+        "ERR_JWKS_INVALID",
+        `The key set${uri === undefined ? "" : ` at ${uri}`} has no usable key for ${this.#options.algorithms.map((a) => a.name).join(", ")} (${imported.ignored} ignored)`,
+      );
+    }
+    this.#install(imported);
+    if (uri !== undefined) {
+      this.#options.emit({
+        type: "jwks_fetch_success",
+        uri,
+        keys: imported.keys.length,
+        ignored: imported.ignored,
+        durationMs: this.#options.clock() - started,
+      });
+    }
+  }
+
+  /** Records a failed load and its backoff; returns the error. */
+  #reject(cause: unknown, uri: string | undefined, started: number): PicketValidationError {
+    const error =
+      cause instanceof PicketValidationError
+        ? cause
+        : new PicketValidationError("ERR_JWKS_INVALID", "The key set could not be imported", {
+            cause,
+          });
+    this.#failures += 1;
+    this.#lastError = error;
+    const backoff = Math.min(
+      this.#settings.cooldown * 2 ** (this.#failures - 1),
+      this.#settings.maxAge,
+    );
+    this.#nextRetryAt = this.#options.clock() + backoff;
+    if (uri !== undefined) {
+      this.#options.emit({
+        type: "jwks_fetch_failure",
+        uri,
+        error,
+        durationMs: this.#options.clock() - started,
+      });
+    }
+    return error;
   }
 
   #install(imported: ImportedKeySet): void {
@@ -246,6 +289,7 @@ export class KeyStore {
     }
     this.#byAlgorithm = byAlgorithm;
     this.#current = new Set(imported.keys);
+    this.#generation += 1;
     this.#loadedAt = this.#options.clock();
     this.#failures = 0;
     this.#nextRetryAt = Number.NEGATIVE_INFINITY;

@@ -19,6 +19,7 @@ export function checkIssuerAndAudience(
     throw new PicketValidationError(
       "ERR_ISSUER_INVALID",
       `The token's issuer is not ${JSON.stringify(expected.issuer)}`,
+      { claim: "iss" },
     );
   }
   const aud = claims.aud;
@@ -28,6 +29,7 @@ export function checkIssuerAndAudience(
     throw new PicketValidationError(
       "ERR_AUDIENCE_INVALID",
       "The token's audience does not include the project ID",
+      { claim: "aud" },
     );
   }
 }
@@ -43,30 +45,42 @@ export function checkTimes(
 ): number {
   const now = Math.floor(nowMs / 1000);
   const tolerance = expected.clockTolerance;
-  const exp = numericDate(claims, claims.exp !== undefined ? "exp" : "ext");
+  const expName = claims.exp !== undefined ? "exp" : "ext";
+  const exp = numericDate(claims, expName);
   if (exp === undefined) {
-    throw new PicketValidationError("ERR_CLAIM_INVALID", 'The token has no "exp" claim');
+    throw new PicketValidationError("ERR_CLAIM_INVALID", 'The token has no "exp" claim', {
+      claim: "exp",
+    });
   }
   if (exp <= now - tolerance) {
-    throw new PicketValidationError("ERR_TOKEN_EXPIRED", "The token has expired");
+    throw new PicketValidationError("ERR_TOKEN_EXPIRED", "The token has expired", {
+      claim: expName,
+    });
   }
   const nbf = numericDate(claims, "nbf");
   if (nbf !== undefined && nbf > now + tolerance) {
-    throw new PicketValidationError("ERR_TOKEN_NOT_YET_VALID", "The token is not valid yet (nbf)");
+    throw new PicketValidationError("ERR_TOKEN_NOT_YET_VALID", "The token is not valid yet (nbf)", {
+      claim: "nbf",
+    });
   }
   const iat = numericDate(claims, "iat");
   if (iat !== undefined && iat > now + tolerance) {
     throw new PicketValidationError(
       "ERR_TOKEN_NOT_YET_VALID",
       "The token was issued in the future (iat)",
+      { claim: "iat" },
     );
   }
   if (expected.maxTokenAge !== undefined) {
     if (iat === undefined) {
-      throw new PicketValidationError("ERR_CLAIM_INVALID", 'maxTokenAge needs an "iat" claim');
+      throw new PicketValidationError("ERR_CLAIM_INVALID", 'maxTokenAge needs an "iat" claim', {
+        claim: "iat",
+      });
     }
     if (now - iat > expected.maxTokenAge + tolerance) {
-      throw new PicketValidationError("ERR_CLAIM_INVALID", "The token is older than maxTokenAge");
+      throw new PicketValidationError("ERR_CLAIM_INVALID", "The token is older than maxTokenAge", {
+        claim: "iat",
+      });
     }
   }
   return exp;
@@ -76,7 +90,9 @@ function numericDate(claims: Record<string, unknown>, name: string): number | un
   const value = claims[name];
   if (value === undefined) return undefined;
   if (typeof value !== "number" || !Number.isFinite(value)) {
-    throw new PicketValidationError("ERR_CLAIM_INVALID", `The "${name}" claim is not a number`);
+    throw new PicketValidationError("ERR_CLAIM_INVALID", `The "${name}" claim is not a number`, {
+      claim: name,
+    });
   }
   return value;
 }

@@ -19,15 +19,19 @@ export function checkHeader(
     throw new PicketValidationError(
       "ERR_ALG_NOT_ALLOWED",
       `The token's alg ${shown} is not allowed`,
+      { header: "alg" },
     );
   }
   if (header.crit !== undefined) {
-    throw new PicketValidationError("ERR_ALG_NOT_ALLOWED", 'The "crit" header is not supported');
+    throw new PicketValidationError("ERR_ALG_NOT_ALLOWED", 'The "crit" header is not supported', {
+      header: "crit",
+    });
   }
   if (header.b64 !== undefined && header.b64 !== true) {
     throw new PicketValidationError(
       "ERR_ALG_NOT_ALLOWED",
       'Unencoded payloads ("b64") are not supported',
+      { header: "b64" },
     );
   }
   for (const member of EMBEDDED_KEY_MEMBERS) {
@@ -35,6 +39,7 @@ export function checkHeader(
       throw new PicketValidationError(
         "ERR_ALG_NOT_ALLOWED",
         `The "${member}" header is refused: keys come only from the configured key set`,
+        { header: member },
       );
     }
   }
@@ -42,6 +47,7 @@ export function checkHeader(
     throw new PicketValidationError(
       "ERR_TOKEN_MALFORMED",
       'Malformed token: "kid" is not a string',
+      { header: "kid" },
     );
   }
   return spec;

@@ -18,6 +18,7 @@ export function normalizeClaims(claims: Record<string, unknown>, exp: number): P
     throw new PicketValidationError(
       "ERR_CLAIM_INVALID",
       'The token names no chain and wallet ("sub", "chain", "walletAddress")',
+      { claim: "sub" },
     );
   }
   const token = claims as PicketAccessToken;
@@ -35,7 +36,9 @@ export function normalizeClaims(claims: Record<string, unknown>, exp: number): P
 function subjectOf(sub: unknown): Subject | undefined {
   if (sub === undefined) return undefined;
   if (typeof sub !== "string") {
-    throw new PicketValidationError("ERR_CLAIM_INVALID", 'The "sub" claim is not a string');
+    throw new PicketValidationError("ERR_CLAIM_INVALID", 'The "sub" claim is not a string', {
+      claim: "sub",
+    });
   }
   return parseSubject(sub);
 }
@@ -44,7 +47,9 @@ function stringClaim(claims: Record<string, unknown>, name: string): string | un
   const value = claims[name];
   if (value === undefined) return undefined;
   if (typeof value !== "string") {
-    throw new PicketValidationError("ERR_CLAIM_INVALID", `The "${name}" claim is not a string`);
+    throw new PicketValidationError("ERR_CLAIM_INVALID", `The "${name}" claim is not a string`, {
+      claim: name,
+    });
   }
   return value;
 }

@@ -1,4 +1,6 @@
+import { platform } from "#platform";
 import { PicketValidationError } from "../errors.js";
+import { isCanonicalBase64Url } from "./base64url.js";
 
 /** A compact JWS split and decoded, not yet verified. */
 export interface ParsedToken {
@@ -6,7 +8,7 @@ export interface ParsedToken {
   claims: Record<string, unknown>;
   /** `base64url(header) + "." + base64url(payload)`: the bytes the signature covers. */
   signingInput: string;
-  signature: Buffer;
+  signature: Uint8Array;
 }
 
 /** The three encoded parts of a compact JWS. */
@@ -17,7 +19,7 @@ export interface TokenParts {
   signingInput: string;
 }
 
-const BASE64URL = /^[A-Za-z0-9_-]*$/;
+const text = new TextDecoder();
 
 /**
  * Splits a compact JWS into its three parts and decodes header and payload as JSON objects.
@@ -29,7 +31,7 @@ export function parseToken(token: string): ParsedToken {
     header: decodeJsonObject(parts.header, "header"),
     claims: decodeJsonObject(parts.payload, "payload"),
     signingInput: parts.signingInput,
-    signature: decodeBase64Url(parts.signature, "signature"),
+    signature: decodeBase64UrlPart(parts.signature, "signature"),
   };
 }
 
@@ -57,21 +59,21 @@ export function splitToken(token: string): TokenParts {
   };
 }
 
-/** Decodes a strict base64url part; throws `ERR_TOKEN_MALFORMED` for any other alphabet or an impossible length. */
-export function decodeBase64Url(part: string, name: string): Buffer {
-  // Node's decoder skips characters outside the alphabet; a strict check keeps tokens unmalleable.
-  if (part.length === 0 || part.length % 4 === 1 || !BASE64URL.test(part)) {
-    throw malformed(`the ${name} is not base64url`);
-  }
-  return Buffer.from(part, "base64url");
+/**
+ * Decodes a part in canonical base64url; throws `ERR_TOKEN_MALFORMED` for padding, another
+ * alphabet, an impossible length or stray low bits, so that one token has one spelling.
+ */
+export function decodeBase64UrlPart(part: string, name: string): Uint8Array {
+  if (!isCanonicalBase64Url(part)) throw malformed(`the ${name} is not canonical base64url`);
+  return platform.decodeBase64Url(part);
 }
 
 /** Decodes a base64url part holding a JSON object; throws `ERR_TOKEN_MALFORMED` otherwise. */
 export function decodeJsonObject(part: string, name: string): Record<string, unknown> {
-  const text = decodeBase64Url(part, name).toString("utf8");
+  const json = text.decode(decodeBase64UrlPart(part, name));
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = JSON.parse(json);
   } catch (cause) {
     throw malformed(`the ${name} is not JSON`, cause);
   }

@@ -3,8 +3,8 @@ import { type ErrorCode, isPicketValidationError } from "../../src/errors.js";
 import { KeyStore } from "../../src/jwks/key-store.js";
 import { type AlgorithmSpec, SUPPORTED_ALGORITHMS } from "../../src/verify/algorithms.js";
 import { checkHeader } from "../../src/verify/check-header.js";
-import { decodeBase64Url, decodeJsonObject, splitToken } from "../../src/verify/parse-token.js";
-import { verifySignature, verifySignatureAsync } from "../../src/verify/verify-signature.js";
+import { decodeBase64UrlPart, decodeJsonObject, splitToken } from "../../src/verify/parse-token.js";
+import { SignatureVerifier } from "../../src/verify/signature-verifier.js";
 
 /** What the signature layer made of a compact JWS. */
 export type Verdict = { accepted: true } | { accepted: false; code: ErrorCode };
@@ -24,11 +24,11 @@ function specsOf(algorithms: readonly string[]): Map<string, AlgorithmSpec> {
 
 /**
  * Runs a compact JWS through the validator's own steps up to and including the signature, in
- * the validator's order (create-validator.ts `prepare`, then the key lookup, then the
+ * the validator's order (read-token.ts, then the key lookup, then the
  * signature), with the same functions: strict base64url parts, the header as a JSON object, the
  * header check, the key set loaded by the validator's {@link KeyStore} (which imports it with
  * import-key-set.ts) and looked up by `kid` (else every key fitting `alg`), and
- * `verifySignature`. Only the payload's JSON is not parsed: the vectors sign `"foo"`, not claims.
+ * the validator's `SignatureVerifier`. Only the payload's JSON is not parsed: the vectors sign `"foo"`, not claims.
  * The synchronous and the thread-pool verification must agree on every key.
  */
 export async function verifyAtSignatureLayer(
@@ -44,8 +44,8 @@ export async function verifyAtSignatureLayer(
     }
     const parts = splitToken(jws);
     const header = decodeJsonObject(parts.header, "header");
-    decodeBase64Url(parts.payload, "payload");
-    const signature = decodeBase64Url(parts.signature, "signature");
+    decodeBase64UrlPart(parts.payload, "payload");
+    const signature = decodeBase64UrlPart(parts.signature, "signature");
     const spec = checkHeader(header, allowed);
     const store = new KeyStore({
       jwksUri: undefined,
@@ -66,12 +66,13 @@ export async function verifyAtSignatureLayer(
     await store.ensureLoaded();
     const keys = store.peek(header.kid as string | undefined, spec.name) ?? [];
     if (keys.length === 0) return { accepted: false, code: "ERR_KEY_NOT_FOUND" };
-    const data = Buffer.from(parts.signingInput, "latin1");
+    const signed = { spec, signingInput: Buffer.from(parts.signingInput, "latin1"), signature };
+    const verifier = new SignatureVerifier();
     let accepted = false;
     for (const key of keys) {
-      const sync = verifySignature(spec, key.key, data, signature);
-      const offThread = await verifySignatureAsync(spec, key.key, data, signature);
-      expect(offThread, "verifySignature and verifySignatureAsync disagree").toBe(sync);
+      const sync = verifier.verifyHere(signed, [key]) !== undefined;
+      const offThread = (await verifier.verifyOnPool(signed, [key])) !== undefined;
+      expect(offThread, "verifyHere and verifyOnPool disagree").toBe(sync);
       accepted ||= sync;
     }
     return accepted ? { accepted: true } : { accepted: false, code: "ERR_SIGNATURE_INVALID" };

@@ -1,8 +1,8 @@
-import { createPublicKey } from "node:crypto";
+import { createPublicKey, type KeyObject } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { importKeySet } from "../../src/jwks/import-key-set.js";
 import { SUPPORTED_ALGORITHMS } from "../../src/verify/algorithms.js";
-import { verifySignature, verifySignatureAsync } from "../../src/verify/verify-signature.js";
+import { SignatureVerifier } from "../../src/verify/signature-verifier.js";
 import {
   CaseCounter,
   loadWycheproof,
@@ -59,7 +59,7 @@ if (!loaded.ok) {
   const counter = new CaseCounter(FILE, file);
 
   describe(`Wycheproof ${FILE}`, () => {
-    it("every case gets Wycheproof's verdict from verifySignature with the key as the validator imports it", async () => {
+    it("every case gets Wycheproof's verdict from the signature verifier with the key as the validator imports it", async () => {
       const mismatches: string[] = [];
       const tally = { valid: 0, invalid: 0, acceptable: 0, jwkBuilt: 0 };
       for (const group of groups) {
@@ -76,19 +76,23 @@ if (!loaded.ok) {
           format: "der",
           type: "spki",
         });
-        expect(key.key.equals(der)).toBe(true);
+        expect((key.key as KeyObject).equals(der)).toBe(true);
+        const verifier = new SignatureVerifier();
 
         for (const test of group.tests) {
           const msg = Buffer.from(test.msg, "hex");
           const sig = Buffer.from(test.sig, "hex");
-          const sync = verifySignature(ES256, key.key, msg, sig);
-          const offThread = await verifySignatureAsync(ES256, key.key, msg, sig);
+          const signed = { spec: ES256, signingInput: msg, signature: sig };
+          const sync = verifier.verifyHere(signed, [key]) !== undefined;
+          const offThread = (await verifier.verifyOnPool(signed, [key])) !== undefined;
           if (sync !== offThread)
             mismatches.push(`tcId ${test.tcId}: sync ${sync}, async ${offThread}`);
           tally[test.result] += 1;
           if (test.result === "acceptable") {
             // Either verdict is allowed; it must not change from one call to the next.
-            expect(verifySignature(ES256, key.key, msg, sig), `tcId ${test.tcId}`).toBe(sync);
+            expect(verifier.verifyHere(signed, [key]) !== undefined, `tcId ${test.tcId}`).toBe(
+              sync,
+            );
           } else if (sync !== (test.result === "valid")) {
             mismatches.push(
               `tcId ${test.tcId} (${test.comment}, ${test.flags.join(",")}): ${sync ? "accepted" : "rejected"}, expected ${test.result}`,
@@ -110,14 +114,17 @@ if (!loaded.ok) {
       if (key === undefined) throw new Error("the key did not import");
       const msg = Buffer.from(test.msg, "hex");
       const sig = Buffer.from(test.sig, "hex");
-      expect(verifySignature(ES256, key.key, msg, sig)).toBe(true);
+      const verifier = new SignatureVerifier();
+      const verifies = (signingInput: Uint8Array, signature: Uint8Array): boolean =>
+        verifier.verifyHere({ spec: ES256, signingInput, signature }, [key]) !== undefined;
+      expect(verifies(msg, sig)).toBe(true);
       for (const index of [0, 31, 32, 63]) {
         const flipped = Buffer.from(sig);
         flipped[index] = (flipped[index] as number) ^ 0x01;
-        expect(verifySignature(ES256, key.key, msg, flipped), `sig byte ${index}`).toBe(false);
+        expect(verifies(msg, flipped), `sig byte ${index}`).toBe(false);
       }
       const otherMsg = Buffer.concat([msg, Buffer.from([0])]);
-      expect(verifySignature(ES256, key.key, otherMsg, sig)).toBe(false);
+      expect(verifies(otherMsg, sig)).toBe(false);
     });
 
     it("ran every case of the file", () => {

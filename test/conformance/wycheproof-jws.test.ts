@@ -118,7 +118,10 @@ function expectedVerdict(
   const reject = (code: ErrorCode): Verdict => ({ accepted: false, code });
   if (typeof test.jws !== "string") return reject("ERR_TOKEN_MALFORMED");
   const parts = test.jws.split(".");
-  if (parts.length !== 3 || parts.some((part) => !STRICT_PART.test(part) || part.length % 4 === 1))
+  // Canonical base64url: the part is exactly the encoding of what it decodes to.
+  const canonical = (part: string) =>
+    STRICT_PART.test(part) && Buffer.from(part, "base64url").toString("base64url") === part;
+  if (parts.length !== 3 || parts.some((part) => part.length === 0 || !canonical(part)))
     return reject("ERR_TOKEN_MALFORMED");
   const header = headerOf(test.jws);
   if (header === undefined) return reject("ERR_TOKEN_MALFORMED");

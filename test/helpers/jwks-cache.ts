@@ -33,16 +33,23 @@ export async function until(
 export type EventRecorder = ReturnType<typeof recordEvents>;
 
 /**
- * Collects validator events (pass `onEvent` as the validator's), with the time `now()` read when
- * each arrived; `next(type)` resolves on the next event of that type.
+ * Collects the key set's events (pass `onEvent` as the validator's), with the time `now()` read
+ * when each arrived; `next(type)` resolves on the next event of that type. Validation outcomes
+ * (`validation_*`) are kept apart, in `validations`.
  */
 export function recordEvents(now: () => number) {
   const events: ValidatorEvent[] = [];
+  const validations: ValidatorEvent[] = [];
   const at: number[] = [];
   const waiters: { type: EventType; resolve: (event: ValidatorEvent) => void }[] = [];
   const recorder = {
     events,
+    validations,
     onEvent(event: ValidatorEvent): void {
+      if (event.type.startsWith("validation_")) {
+        validations.push(event);
+        return;
+      }
       events.push(event);
       at.push(now());
       for (const waiter of waiters.splice(0)) {

@@ -614,7 +614,8 @@ describe("events", () => {
     const { validator } = setup({}, { onEvent });
 
     await expect(validator.validate(iss.sign())).resolves.toMatchObject({ aud: PROJECT_ID });
-    expect(calls).toBe(2);
+    // Fetch start, fetch success, validation success.
+    expect(calls).toBe(3);
 
     // Failures keep their own error, not the hook's.
     const down = createValidator({
@@ -624,7 +625,8 @@ describe("events", () => {
       onEvent,
     });
     await expectCode(() => down.validate(iss.sign()), "ERR_JWKS_UNAVAILABLE");
-    expect(calls).toBe(4);
+    // Fetch start, fetch failure, validation failure.
+    expect(calls).toBe(6);
   });
 });
 

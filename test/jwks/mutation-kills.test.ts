@@ -1,4 +1,4 @@
-import { generateKeyPairSync } from "node:crypto";
+import { generateKeyPairSync, type KeyObject } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import {
   createValidator,
@@ -228,7 +228,7 @@ describe("importKeySet", () => {
     if (spec === undefined) throw new Error("no EdDSA");
     const result = await importKeySet({ keys: [{ ...ed, kid: "ed", ext: false }] }, [spec], 10);
     expect(result.keys).toHaveLength(1);
-    expect(result.keys[0]?.key.asymmetricKeyType).toBe("ed25519");
+    expect((result.keys[0]?.key as KeyObject | undefined)?.asymmetricKeyType).toBe("ed25519");
   });
 });
 
@@ -275,9 +275,9 @@ describe("KeyStore lookups", () => {
       ...(store.peek("shared", "RS256") ?? []),
     ]).toHaveLength(3);
     const forEs256 = store.peek("shared", "ES256") ?? [];
-    expect(forEs256.map((key) => key.key.asymmetricKeyType)).toEqual(["ec", "ec"]);
+    expect(forEs256.map((key) => (key.key as KeyObject).asymmetricKeyType)).toEqual(["ec", "ec"]);
     const forRs256 = store.peek("shared", "RS256") ?? [];
-    expect(forRs256.map((key) => key.key.asymmetricKeyType)).toEqual(["rsa"]);
+    expect(forRs256.map((key) => (key.key as KeyObject).asymmetricKeyType)).toEqual(["rsa"]);
     expect(store.peek("shared", "PS256")).toEqual([]);
     expect(store.peek("other", "ES256")).toEqual([]);
 
@@ -294,7 +294,9 @@ describe("KeyStore lookups", () => {
     await store.ensureLoaded();
     const all = store.peek(undefined, "ES256") ?? [];
     expect(all).toHaveLength(2);
-    expect(all.every((key) => typeof key === "object" && key.key.type === "public")).toBe(true);
+    expect(
+      all.every((key) => typeof key === "object" && (key.key as KeyObject).type === "public"),
+    ).toBe(true);
     expect(store.peek(undefined, "RS256")).toEqual([]);
   });
 
@@ -340,7 +342,10 @@ describe("KeyStore lookups", () => {
 describe("KeyStore fetching, through the validator", () => {
   function recorder() {
     const events: ValidatorEvent[] = [];
-    return { events, onEvent: (event: ValidatorEvent) => events.push(event) };
+    const onEvent = (event: ValidatorEvent): void => {
+      if (event.type.startsWith("jwks_")) events.push(event);
+    };
+    return { events, onEvent };
   }
 
   function remote(options: Partial<ValidatorOptions>) {

@@ -1,0 +1,95 @@
+import { platform } from "#platform";
+import { PicketValidationError } from "../errors.js";
+import type { AlgorithmSpec } from "./algorithms.js";
+import { checkHeader } from "./check-header.js";
+import { decodeBase64UrlPart, decodeJsonObject, splitToken } from "./parse-token.js";
+
+/** What a checked protected header says: the algorithm to verify with, and the key's `kid`. */
+export interface CheckedHeader {
+  spec: AlgorithmSpec;
+  kid: string | undefined;
+}
+
+/** A token read and its header checked; its claims are not to be trusted before the signature. */
+export interface ReadToken extends CheckedHeader {
+  claims: Record<string, unknown>;
+  /** The bytes the signature covers. */
+  signingInput: Uint8Array;
+  signature: Uint8Array;
+}
+
+/** Headers already checked, by their encoded form: most tokens of an issuer share one. */
+const MAX_CACHED_HEADERS = 64;
+
+/**
+ * The first stage of validation: size, structure, header. Remembers the headers it has checked,
+ * so that the tokens of one issuer (which share a header) skip its decoding and checks.
+ */
+export class TokenReader {
+  readonly #algorithms: ReadonlyMap<string, AlgorithmSpec>;
+  readonly #maxTokenBytes: number;
+  readonly #headers = new Map<string, CheckedHeader>();
+
+  constructor(algorithms: ReadonlyMap<string, AlgorithmSpec>, maxTokenBytes: number) {
+    this.#algorithms = algorithms;
+    this.#maxTokenBytes = maxTokenBytes;
+  }
+
+  /** Reads a token; throws `ERR_TOKEN_TOO_LARGE`, `ERR_TOKEN_MALFORMED` or `ERR_ALG_NOT_ALLOWED`. */
+  read(token: string): ReadToken {
+    this.#checkSize(token);
+    const parts = splitToken(token);
+    const known = this.#headers.get(parts.header);
+    const header = known === undefined ? decodeJsonObject(parts.header, "header") : undefined;
+    const claims = decodeJsonObject(parts.payload, "payload");
+    const signature = decodeBase64UrlPart(parts.signature, "signature");
+    // Structure before header: every part must decode before the header's content is judged.
+    const checked = known ?? this.#checkHeader(parts.header, header as Record<string, unknown>);
+    return {
+      spec: checked.spec,
+      kid: checked.kid,
+      claims,
+      signature,
+      signingInput: platform.asciiBytes(parts.signingInput),
+    };
+  }
+
+  #checkSize(token: string): void {
+    const max = this.#maxTokenBytes;
+    // A UTF-8 byte is never fewer than a UTF-16 unit, nor more than three: the length settles most.
+    if (token.length > max || (token.length * 3 > max && utf8Length(token) > max)) {
+      throw new PicketValidationError(
+        "ERR_TOKEN_TOO_LARGE",
+        `The token is longer than maxTokenBytes (${max})`,
+      );
+    }
+  }
+
+  #checkHeader(encoded: string, header: Record<string, unknown>): CheckedHeader {
+    const checked = {
+      spec: checkHeader(header, this.#algorithms),
+      kid: header.kid as string | undefined,
+    };
+    if (this.#headers.size >= MAX_CACHED_HEADERS) this.#headers.clear();
+    this.#headers.set(encoded, checked);
+    return checked;
+  }
+}
+
+/** The UTF-8 length of a string, lone surrogates counted as the 3-byte replacement they become. */
+function utf8Length(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i += 1) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) bytes += 1;
+    else if (code < 0x800) bytes += 2;
+    else if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        bytes += 4;
+        i += 1;
+      } else bytes += 3;
+    } else bytes += 3;
+  }
+  return bytes;
+}

@@ -1,0 +1,90 @@
+import { platform } from "#platform";
+import type { PlatformKey } from "../platform/platform.js";
+import type { AlgorithmSpec } from "./algorithms.js";
+
+/** A key that may verify a token; the verifier returns the one that did. */
+export interface CandidateKey {
+  key: PlatformKey;
+}
+
+/** What the signature covers and the signature itself. */
+export interface SignedToken {
+  spec: AlgorithmSpec;
+  signingInput: Uint8Array;
+  signature: Uint8Array;
+}
+
+interface Job<K extends CandidateKey> {
+  token: SignedToken;
+  keys: readonly K[];
+  resolve: (winner: K | undefined) => void;
+}
+
+/**
+ * Tries candidate keys against a signature and returns the one that verifies. Where to verify is
+ * decided at the end of each synchronous run of calls: a lone call verifies on this thread,
+ * where it is cheapest (and settles before the event loop turns); calls made together, or while
+ * others are on the thread pool, all go to the pool, so that overlapping calls use every core.
+ */
+export class SignatureVerifier {
+  #pending: Job<CandidateKey>[] = [];
+  #onPool = 0;
+
+  /** Whether this runtime can verify synchronously (Node, Bun, Deno; not Web Crypto). */
+  get synchronous(): boolean {
+    return platform.verifySync !== undefined;
+  }
+
+  /** Verifies on this thread; `undefined` when no key verifies. Only where {@link synchronous}. */
+  verifyHere<K extends CandidateKey>(token: SignedToken, keys: readonly K[]): K | undefined {
+    const verify = platform.verifySync;
+    if (verify === undefined || !lengthFits(token)) return undefined;
+    for (const key of keys) {
+      if (verify(token.spec, key.key, token.signingInput, token.signature)) return key;
+    }
+    return undefined;
+  }
+
+  /** Verifies here or on the thread pool, as the calls around it decide. */
+  verify<K extends CandidateKey>(token: SignedToken, keys: readonly K[]): Promise<K | undefined> {
+    return new Promise((resolve) => {
+      if (this.#pending.length === 0) queueMicrotask(() => this.#flush());
+      this.#pending.push({ token, keys, resolve } as Job<CandidateKey>);
+    });
+  }
+
+  #flush(): void {
+    const jobs = this.#pending;
+    this.#pending = [];
+    const lone = jobs.length === 1 && this.#onPool === 0 && this.synchronous;
+    for (const job of jobs) {
+      if (lone) job.resolve(this.verifyHere(job.token, job.keys));
+      else this.verifyOnPool(job.token, job.keys).then(job.resolve);
+    }
+  }
+
+  /** Verifies off this thread where the runtime can (Node's thread pool); counted as busy meanwhile. */
+  async verifyOnPool<K extends CandidateKey>(
+    token: SignedToken,
+    keys: readonly K[],
+  ): Promise<K | undefined> {
+    if (!lengthFits(token)) return undefined;
+    this.#onPool += 1;
+    try {
+      for (const key of keys) {
+        if (await platform.verifyAsync(token.spec, key.key, token.signingInput, token.signature)) {
+          return key;
+        }
+      }
+      return undefined;
+    } finally {
+      this.#onPool -= 1;
+    }
+  }
+}
+
+/** Whether the signature's length is possible for the algorithm (DER-encoded ECDSA is not). */
+function lengthFits(token: SignedToken): boolean {
+  const expected = token.spec.signatureLength;
+  return expected === undefined || token.signature.length === expected;
+}
