@@ -11,6 +11,7 @@ import {
   decodeUnverified,
   isPicketValidationError,
 } from "picket-validate";
+import { createPicketClient, isPicketApiError } from "picket-validate/client";
 import { authenticate, withPicket } from "picket-validate/fetch";
 
 /** Past the default 30 s cooldown for tokens with an unknown `kid`. */
@@ -64,6 +65,8 @@ function cases(fixtures) {
     ["decodeUnverified of a malformed token", () => decodeUnverified("a.b")],
     ["fetch authenticate", () => fetchAuthenticate(fixtures, offline)],
     ["fetch withPicket", () => fetchWithPicket(fixtures, offline)],
+    ["client nonce", () => clientNonce(fixtures, fixtures.picketApi.secretKey)],
+    ["client with a wrong secret key", () => clientNonce(fixtures, "sk_wrong")],
   ];
 }
 
@@ -83,6 +86,9 @@ function describeError(error) {
       status: error.status,
       failures: error.failures.map((failure) => `${failure.requirement}:${failure.reason}`),
     };
+  }
+  if (isPicketApiError(error)) {
+    return { outcome: "PicketApiError", status: error.status, code: error.code ?? null };
   }
   const name = error instanceof Error ? error.name : typeof error;
   return { outcome: name, message: String(error?.message ?? error) };
@@ -179,6 +185,17 @@ async function fetchWithPicket({ tokens, requirements }, validator) {
     holder: await call(tokens.evmHolder),
     visitor: await call(tokens.valid),
   };
+}
+
+/** One call of the API client to the loopback stand-in, which checks the Basic credentials. */
+async function clientNonce({ picketApi, walletAddress }, secretKey) {
+  const client = createPicketClient({
+    secretKey,
+    baseUrl: picketApi.baseUrl,
+    timeout: FETCH_TIMEOUT_MS,
+  });
+  const { nonce } = await client.nonce({ chain: "ethereum", walletAddress });
+  return { nonce };
 }
 
 /** Which runtime this is, and whether Node's globals are there, so the driver can tell. */

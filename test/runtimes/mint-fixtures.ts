@@ -31,6 +31,7 @@ export interface SuiteFixtures extends Omit<MintedFixtures, "rotation"> {
   unavailableJwksUri: string;
   refusedJwksUri: string;
   rotation: { before: string; after: string; jwksUri: string };
+  picketApi: { baseUrl: string; secretKey: string };
 }
 
 export function mintFixtures(): MintedFixtures {

@@ -71,7 +71,7 @@ describe("examples/nextjs on next build and next start", () => {
       await readFile(join(dir, ".next", "server", "middleware-manifest.json"), "utf8"),
     ) as { middleware: Record<string, unknown>; functions: Record<string, unknown> };
     expect(Object.keys(manifest.middleware)).toEqual(["/"]);
-    expect(Object.keys(manifest.functions)).toContain("/app/api/vip/route");
+    expect(Object.keys(manifest.functions)).toContain("/api/vip/route");
   });
 
   it("answers 401 without a token, with the bare Bearer challenge", async () => {

@@ -27,7 +27,7 @@ import {
   type SuiteReport,
   validateSyncVerdict,
 } from "./suite-report.js";
-import { ROTATING_PATH, startSuiteServer, UNAVAILABLE_PATH } from "./suite-server.js";
+import { NONCE_PATH, ROTATING_PATH, startSuiteServer, UNAVAILABLE_PATH } from "./suite-server.js";
 
 const CI = process.env.CI === "true";
 const bin = (name: string) => join(ROOT, "node_modules", ".bin", name);
@@ -109,6 +109,7 @@ describe("the behaviour suite on each runtime", () => {
           // The refetch and the outage really reached the loopback server, once each as expected.
           expect(server.requests(ROTATING_PATH)).toBe(2);
           expect(server.requests(UNAVAILABLE_PATH)).toBe(1);
+          expect(server.requests(NONCE_PATH)).toBe(2);
           console.log(
             `${runtime.name}: ${report.results.length} cases in ${elapsed} ms; validateSync ${validateSyncVerdict(report)}`,
           );
