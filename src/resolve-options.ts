@@ -1,11 +1,14 @@
-import { PICKET_ISSUER, PICKET_JWKS_URI } from "./constants.js";
+import { knownOptionKeys, OPTION_DEFAULTS, type OptionDefault } from "./defaults.js";
 import type { KeyStoreSettings } from "./jwks/key-store.js";
-import {
-  type NormalizedRequirements,
-  normalizeRequirements,
-} from "./requirements/normalize-requirements.js";
+import { describeMilliseconds, parseDuration } from "./shared/parse-duration.js";
 import { isSecureUrl } from "./shared/secure-url.js";
-import type { Requirements, ValidatorEvent, ValidatorOptions } from "./types.js";
+import type {
+  JwksCacheOptions,
+  Requirements,
+  TokenCacheOptions,
+  ValidatorEvent,
+  ValidatorOptions,
+} from "./types.js";
 import { type AlgorithmSpec, SUPPORTED_ALGORITHMS } from "./verify/algorithms.js";
 
 /** Validator options with defaults applied and every value checked. */
@@ -18,7 +21,6 @@ export interface ResolvedOptions {
   clockTolerance: number;
   maxTokenAge: number | undefined;
   requirements: Requirements | undefined;
-  normalizedRequirements: NormalizedRequirements;
   clock: () => number;
   fetch: typeof globalThis.fetch;
   maxTokenBytes: number;
@@ -27,49 +29,132 @@ export interface ResolvedOptions {
   onEvent: ((event: ValidatorEvent) => void) | undefined;
 }
 
-/** Applies defaults and refuses bad options with a `TypeError`, at construction time. */
+const D = OPTION_DEFAULTS;
+const TOP_LEVEL_KEYS = knownOptionKeys("");
+const JWKS_CACHE_KEYS = knownOptionKeys("jwksCache");
+const TOKEN_CACHE_KEYS = knownOptionKeys("tokenCache");
+
+/**
+ * Applies the defaults of `OPTION_DEFAULTS` and refuses bad options with a `TypeError`, at
+ * construction time: unknown keys (with the nearest known one), wrong types, malformed
+ * durations, and key-cache durations under their floor.
+ */
 export function resolveOptions(options: ValidatorOptions): ResolvedOptions {
   if (typeof options !== "object" || options === null) {
     throw new TypeError("createValidator needs an options object with a projectId");
   }
+  refuseUnknownKeys(options, TOP_LEVEL_KEYS, "");
   if (typeof options.projectId !== "string" || options.projectId.length === 0) {
     throw new TypeError("options.projectId must be the Picket project ID (a non-empty string)");
   }
-  const cache = options.jwksCache ?? {};
-  const tokenCache = options.tokenCache ?? {};
   return {
     projectId: options.projectId,
-    issuer: nonEmptyString(options.issuer ?? PICKET_ISSUER, "issuer"),
+    issuer: nonEmptyString(options.issuer ?? D.issuer.value, "issuer"),
     jwksUri: resolveJwksUri(options),
     jwks: resolveJwks(options.jwks),
-    algorithms: resolveAlgorithms(options.algorithms ?? ["ES256"]),
-    clockTolerance: duration(options.clockTolerance ?? 0, "clockTolerance"),
-    maxTokenAge:
-      options.maxTokenAge === undefined ? undefined : duration(options.maxTokenAge, "maxTokenAge"),
+    algorithms: resolveAlgorithms(options.algorithms ?? D.algorithms.value),
+    clockTolerance: duration(options.clockTolerance, D.clockTolerance),
+    maxTokenAge: duration(options.maxTokenAge, D.maxTokenAge),
     requirements: options.requirements,
-    normalizedRequirements: normalizeRequirements(options.requirements),
-    clock: optionalFunction(options.clock, "clock") ?? Date.now,
+    clock: optionalFunction(options.clock, "clock") ?? D.clock.value,
     fetch: resolveFetch(options.fetch),
-    maxTokenBytes: positiveInteger(options.maxTokenBytes ?? 8192, "maxTokenBytes"),
-    jwksCache: {
-      maxAge: duration(cache.maxAge ?? 600_000, "jwksCache.maxAge"),
-      staleIfError: duration(cache.staleIfError ?? 86_400_000, "jwksCache.staleIfError"),
-      cooldown: duration(cache.cooldown ?? 30_000, "jwksCache.cooldown"),
-      timeout: duration(cache.timeout ?? 5_000, "jwksCache.timeout"),
-      maxKeys: positiveInteger(cache.maxKeys ?? 100, "jwksCache.maxKeys"),
-      maxBytes: positiveInteger(cache.maxBytes ?? 1_048_576, "jwksCache.maxBytes"),
-    },
-    tokenCacheMax:
-      tokenCache === false
-        ? undefined
-        : positiveInteger(tokenCache.max ?? 10_000, "tokenCache.max"),
+    maxTokenBytes: positiveInteger(options.maxTokenBytes, D.maxTokenBytes),
+    jwksCache: resolveJwksCache(options.jwksCache),
+    tokenCacheMax: resolveTokenCacheMax(options.tokenCache),
     onEvent: optionalFunction(options.onEvent, "onEvent"),
   };
 }
 
+function resolveJwksCache(value: JwksCacheOptions | undefined): KeyStoreSettings {
+  const cache = group(value, "jwksCache", JWKS_CACHE_KEYS, "an object");
+  return {
+    maxAge: duration(cache.maxAge, D["jwksCache.maxAge"]),
+    staleIfError: duration(cache.staleIfError, D["jwksCache.staleIfError"]),
+    cooldown: duration(cache.cooldown, D["jwksCache.cooldown"]),
+    timeout: duration(cache.timeout, D["jwksCache.timeout"]),
+    maxKeys: positiveInteger(cache.maxKeys, D["jwksCache.maxKeys"]),
+    maxBytes: positiveInteger(cache.maxBytes, D["jwksCache.maxBytes"]),
+  };
+}
+
+function resolveTokenCacheMax(value: TokenCacheOptions | false | undefined): number | undefined {
+  if (value === false) return undefined;
+  const cache = group(value, "tokenCache", TOKEN_CACHE_KEYS, "{ max } or false");
+  return positiveInteger(cache.max, D["tokenCache.max"]);
+}
+
+/** An options group (`jwksCache`, `tokenCache`): a plain object with known keys, or absent. */
+function group<T extends object>(
+  value: T | undefined,
+  name: string,
+  known: readonly string[],
+  expected: string,
+): Partial<T> {
+  if (value === undefined) return {};
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new TypeError(`options.${name} takes ${expected}, not ${describeValue(value)}`);
+  }
+  refuseUnknownKeys(value, known, `${name}.`);
+  return value;
+}
+
+/** Throws a `TypeError` for the first key that is not an option, naming the nearest one. */
+function refuseUnknownKeys(value: object, known: readonly string[], prefix: string): void {
+  for (const key of Object.keys(value)) {
+    if (known.includes(key)) continue;
+    const nearest = nearestKey(key, known);
+    const hint =
+      nearest === undefined
+        ? `known options: ${known.join(", ")}`
+        : `did you mean ${prefix}${nearest}?`;
+    throw new TypeError(`options.${prefix}${key} is not an option of createValidator; ${hint}`);
+  }
+}
+
+/**
+ * The known key closest to `key` by edit distance, ignoring case, where it is close enough or
+ * one contains the other (`maxSize` → `max`).
+ */
+function nearestKey(key: string, known: readonly string[]): string | undefined {
+  const lower = key.toLowerCase();
+  const limit = Math.max(2, Math.floor(key.length / 3));
+  let best: string | undefined;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const candidate of known) {
+    const other = candidate.toLowerCase();
+    const distance = editDistance(lower, other);
+    const near = distance <= limit || contains(lower, other) || contains(other, lower);
+    if (near && distance < bestDistance) [best, bestDistance] = [candidate, distance];
+  }
+  return best;
+}
+
+/** Whether `text` contains `part`, a part long enough to mean something (3 letters or more). */
+function contains(text: string, part: string): boolean {
+  return part.length >= 3 && text.includes(part);
+}
+
+/** Levenshtein distance, one row at a time. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current[j] = Math.min(
+        substitution,
+        (previous[j] as number) + 1,
+        (current[j - 1] as number) + 1,
+      );
+    }
+    previous = current;
+  }
+  return previous[b.length] as number;
+}
+
 function resolveJwksUri(options: ValidatorOptions): string | undefined {
   if (options.jwksUri === undefined)
-    return options.jwks === undefined ? PICKET_JWKS_URI : undefined;
+    return options.jwks === undefined ? D.jwksUri.value : undefined;
   return checkJwksUri(options.jwksUri);
 }
 
@@ -125,18 +210,52 @@ function nonEmptyString(value: unknown, name: string): string {
   return value;
 }
 
-function duration(value: unknown, name: string): number {
-  if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
-    throw new TypeError(`options.${name} must be a finite number >= 0`);
+/**
+ * A duration option in its documented unit (a number, or a string with a unit), or the default
+ * when it is not given; under the option's floor it is a `TypeError` that names the unit.
+ */
+function duration<T extends number | undefined>(
+  value: unknown,
+  option: OptionDefault<T>,
+): number | T {
+  if (value === undefined) return option.value;
+  const unit = option.unit === "seconds" ? "seconds" : "milliseconds";
+  const parsed = parseDuration(value, unit, option.name);
+  if (option.min !== undefined && parsed < option.min) {
+    throw new TypeError(underFloorMessage(value, parsed, option.min, option.name));
+  }
+  return parsed;
+}
+
+/** Says what a too-short millisecond value amounts to, and the likely intended value. */
+function underFloorMessage(value: unknown, parsed: number, min: number, name: string): string {
+  const given = typeof value === "string" ? JSON.stringify(value) : String(value);
+  const asSeconds = typeof value === "number" ? value * 1_000 : Number.NaN;
+  const guess =
+    asSeconds >= min
+      ? `; did you mean ${numberLiteral(asSeconds)} (${describeMilliseconds(asSeconds)})?`
+      : "";
+  return `options.${name} is in milliseconds: ${given} is ${describeMilliseconds(parsed)}; it must be at least ${min} ms (${describeMilliseconds(min)})${guess}`;
+}
+
+/** `600000` as `600_000`, as a reader would type it. */
+function numberLiteral(value: number): string {
+  return Number.isInteger(value) ? String(value).replace(/\B(?=(\d{3})+$)/g, "_") : String(value);
+}
+
+function positiveInteger(value: unknown, option: OptionDefault<number>): number {
+  if (value === undefined) return option.value;
+  if (typeof value !== "number" || !Number.isSafeInteger(value) || value <= 0) {
+    throw new TypeError(`options.${option.name} must be a positive integer (${option.unit})`);
   }
   return value;
 }
 
-function positiveInteger(value: unknown, name: string): number {
-  if (typeof value !== "number" || !Number.isSafeInteger(value) || value <= 0) {
-    throw new TypeError(`options.${name} must be a positive integer`);
+function describeValue(value: unknown): string {
+  if (value === null || typeof value === "boolean" || typeof value === "number") {
+    return String(value);
   }
-  return value;
+  return Array.isArray(value) ? "an array" : `a ${typeof value}`;
 }
 
 function optionalFunction<T>(value: T | undefined, name: string): T | undefined {

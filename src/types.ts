@@ -127,37 +127,46 @@ export type RequirementsResult =
   | { ok: true }
   | { ok: false; failures: readonly RequirementFailure[] };
 
-/** Settings of the JWKS key cache. Durations in milliseconds. */
+/**
+ * A length of time: a number in the option's documented unit (seconds for `clockTolerance` and
+ * `maxTokenAge`, milliseconds for `jwksCache`), or a string with a unit, which says it itself:
+ * `"500ms"`, `"30s"`, `"10m"`, `"24h"`, `"1 day"`, `"2 hours"`, `"1.5h"`. Units: `ms`, `s`,
+ * `m`/`min`, `h`/`hr`, `d`/`day`, `w`/`week`, and their long forms, in lower case.
+ */
+export type Duration = number | string;
+
+/** Settings of the JWKS key cache. Numbers are milliseconds; strings carry their unit. */
 export interface JwksCacheOptions {
   /**
    * Keys are refreshed in the background after this age, while the old ones keep serving.
+   * At least 1000 ms (1 s).
    * @default 600_000 (10 minutes)
    */
-  maxAge?: number;
+  maxAge?: Duration;
   /**
    * While the endpoint fails, keys up to this age are still used.
    * @default 86_400_000 (24 hours)
    */
-  staleIfError?: number;
+  staleIfError?: Duration;
   /**
    * At most one fetch per cooldown for tokens with an unknown `kid`; also the first retry delay
-   * after a failed fetch.
-   * @default 30_000
+   * after a failed fetch. At least 1000 ms (1 s).
+   * @default 30_000 (30 seconds)
    */
-  cooldown?: number;
+  cooldown?: Duration;
   /**
    * Per-fetch timeout.
-   * @default 5_000
+   * @default 5_000 (5 seconds)
    */
-  timeout?: number;
+  timeout?: Duration;
   /**
    * Keys kept; the LRU evicts the rest.
    * @default 100
    */
   maxKeys?: number;
   /**
-   * Larger JWKS responses are refused, counted while streaming.
-   * @default 1_048_576
+   * Larger JWKS responses are refused, counted while streaming. In bytes.
+   * @default 1_048_576 (1 MiB)
    */
   maxBytes?: number;
 }
@@ -205,7 +214,10 @@ export type ValidatorEvent =
 /** Why a key fetch started. */
 export type JwksFetchReason = "initial" | "refresh" | "unknown_kid" | "retry" | "manual";
 
-/** Options of {@link createValidator}. */
+/**
+ * Options of {@link createValidator}. An unknown key is a `TypeError` that names the nearest
+ * known one (`jwksURI`: "did you mean jwksUri?").
+ */
 export interface ValidatorOptions {
   /** The Picket project ID: the expected `aud`. */
   projectId: string;
@@ -227,12 +239,15 @@ export interface ValidatorOptions {
    */
   algorithms?: readonly string[];
   /**
-   * Seconds of leeway for `exp`, `nbf` and `iat`.
+   * Leeway for `exp`, `nbf` and `iat`: a number of seconds, or a string with a unit (`"30s"`).
    * @default 0
    */
-  clockTolerance?: number;
-  /** Seconds: tokens whose `iat` is older are rejected. */
-  maxTokenAge?: number;
+  clockTolerance?: Duration;
+  /**
+   * Tokens whose `iat` is older are rejected: a number of seconds, or a string with a unit
+   * (`"12h"`). Off when not given.
+   */
+  maxTokenAge?: Duration;
   /** Requirements applied on every call; per-call requirements override them key by key. */
   requirements?: Requirements;
   /**
@@ -246,14 +261,14 @@ export interface ValidatorOptions {
    */
   fetch?: typeof globalThis.fetch;
   /**
-   * Longer tokens are rejected before any decoding.
+   * Longer tokens are rejected before any decoding. In bytes.
    * @default 8192
    */
   maxTokenBytes?: number;
-  /** Key cache settings. */
+  /** Key cache settings; an unknown key in it is a `TypeError`. */
   jwksCache?: JwksCacheOptions;
   /**
-   * Verified-token cache for repeated tokens; `false` turns it off.
+   * Verified-token cache for repeated tokens: `{ max }`, or `false` to turn it off.
    * @default { max: 10_000 }
    */
   tokenCache?: TokenCacheOptions | false;

@@ -39,15 +39,15 @@ export function validateTokenSync(
   perCall: Requirements | undefined,
   trace?: Trace,
 ): PicketAccessToken {
-  const requirements = pipeline.gate.resolve(perCall);
-  const text = requireTokenString(token);
-  const cached = fromCache(pipeline, text, requirements, trace);
-  if (cached !== undefined) return cached;
   if (!pipeline.verifier.synchronous) {
     throw new TypeError(
       "validateSync needs a synchronous signature verifier, which this runtime (Web Crypto) does not have: use await validator.validate(token)",
     );
   }
+  const requirements = pipeline.gate.resolve(perCall);
+  const text = requireTokenString(token);
+  const cached = fromCache(pipeline, text, requirements, trace);
+  if (cached !== undefined) return cached;
   const read = readToken(pipeline, text, trace);
   const keys = pipeline.store.peek(read.kid, read.spec.name);
   if (keys === undefined) throw keysNotLoaded();

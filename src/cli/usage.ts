@@ -6,15 +6,25 @@ Usage:
                          [--require key=value ...] [--json]
   picket-validate decode [TOKEN|-]
   picket-validate jwks [--uri URL] [--out FILE]
+  picket-validate --version
 
 Commands:
   verify   validate a token: signature, issuer, audience, expiry and requirements
   decode   print a token's header and claims WITHOUT verifying anything
   jwks     fetch a key set and save it, for offline use with verify --jwks FILE
 
-The token is read from standard input when it is "-" or absent.
+The token is read from standard input when it is "-" or absent; a pasted
+"Bearer <token>" is accepted.
 --require takes chain, contractAddress, minTokenBalance, creatorAddress, and the
-comma-separated lists tokenIds, collection and allowedWallets; it may be repeated.
+comma-separated lists tokenIds (e.g. Solana mint addresses), collection and
+allowedWallets; it may be repeated.
+
+Environment (flags win):
+  PICKET_PROJECT_ID   the project ID, for verify --project-id
+  PICKET_JWKS_URI     the key set URL, for verify --jwks and jwks --uri
 
 Exit status: 0 valid, 1 invalid (the error code on stderr), 2 usage or configuration error.
 `;
+
+/** What follows the one line of a usage error. */
+export const HELP_POINTER = 'Run "picket-validate --help" for usage.\n';

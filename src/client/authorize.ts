@@ -5,7 +5,9 @@ import { holderOf } from "../shared/holder-of.js";
 import type { PicketAccessToken, RequirementFailure, Requirements } from "../types.js";
 import type { PicketClient } from "./create-picket-client.js";
 import { isPicketApiError } from "./picket-api-error.js";
-import { toWireRequirements } from "./to-wire-requirements.js";
+import { requirementsKey } from "./requirements-key.js";
+import { revalidationOf } from "./revalidation.js";
+import { tokenIdentity } from "./token-identity.js";
 import type { AuthResponse, PicketRequirements } from "./types.js";
 
 /** What {@link authorize} resolves with. */
@@ -19,8 +21,9 @@ export interface AuthorizeResult {
   accessToken: string;
 }
 
-// Per client, the authz calls in flight, by token and requirements: concurrent callers share one.
-const inFlight = new WeakMap<PicketClient, Map<string, Promise<AuthResponse>>>();
+// Remembered verdicts depend on the validator's own requirements too: each validator keys its own.
+const validatorIds = new WeakMap<Validator, number>();
+let lastValidatorId = 0;
 
 /**
  * Validates a token locally and, only when it fails on balances alone, asks Picket once for a
@@ -32,7 +35,12 @@ const inFlight = new WeakMap<PicketClient, Map<string, Promise<AuthResponse>>>()
  * - Picket declines (403 or `permission_denied`): `ERR_REQUIREMENTS_NOT_MET`, with Picket's
  *   answer as `cause`. Any other API failure rejects with the {@link PicketApiError} itself,
  *   so that "Picket is down" is not mistaken for "the wallet does not qualify".
- * - Concurrent calls with the same client, token and requirements share one request.
+ * - Concurrent calls for the same token and requirements share one request. The token is known by
+ *   its `tid` (else by the bytes its signature covers), not by its spelling, and requirements by
+ *   what they mean, not by how they are written.
+ * - When Picket finds the token still short (a 403, or a fresh token that still fails), the
+ *   verdict is remembered for the client's `revalidateCooldown` (60 s by default): a user short of
+ *   balance costs at most one Picket call per cooldown.
  *
  * @example
  * ```ts
@@ -65,9 +73,46 @@ export async function authorize(
     unmet = error;
   }
 
-  let answer: AuthResponse;
+  const original = validator.decodeUnverified(accessToken).claims;
+  const callKey = `${tokenIdentity(accessToken, original)}\n${requirementsKey(requirements)}`;
+  const verdictKey = `${validatorId(validator)}\n${callKey}`;
+  const revalidation = revalidationOf(client);
+  const remembered = revalidation.declined(verdictKey);
+  if (remembered !== undefined) throw remembered;
   try {
-    answer = await sharedAuthz(client, accessToken, forPicket(requirements));
+    const answer = await askPicket(client, accessToken, requirements, unmet, callKey);
+    const claims = await validator.validate(answer.accessToken, requirements);
+    // A well-signed token for another wallet would be a different user's session.
+    if (!sameHolder(original, claims)) {
+      throw new PicketValidationError(
+        "ERR_CLAIM_INVALID",
+        "Picket's re-authorized token names another chain or wallet than the token it replaces",
+      );
+    }
+    return { claims, accessToken: answer.accessToken };
+  } catch (error) {
+    if (isPicketValidationError(error) && error.code === "ERR_REQUIREMENTS_NOT_MET") {
+      revalidation.decline(verdictKey, error);
+    }
+    throw error;
+  }
+}
+
+/**
+ * `POST /authz` with `revalidate: true`, shared with concurrent callers under `key`. Picket's
+ * refusal becomes the local `ERR_REQUIREMENTS_NOT_MET`; any other API failure stays itself.
+ */
+async function askPicket(
+  client: PicketClient,
+  accessToken: string,
+  requirements: Requirements,
+  unmet: PicketValidationError,
+  key: string,
+): Promise<AuthResponse> {
+  try {
+    return await revalidationOf(client).share(key, () =>
+      client.authz({ accessToken, requirements: forPicket(requirements), revalidate: true }),
+    );
   } catch (error) {
     if (isPicketApiError(error) && (error.status === 403 || error.code === "permission_denied")) {
       throw new PicketValidationError("ERR_REQUIREMENTS_NOT_MET", unmet.message, {
@@ -77,16 +122,16 @@ export async function authorize(
     }
     throw error;
   }
+}
 
-  const claims = await validator.validate(answer.accessToken, requirements);
-  // A well-signed token for another wallet would be a different user's session.
-  if (!sameHolder(validator.decodeUnverified(accessToken).claims, claims)) {
-    throw new PicketValidationError(
-      "ERR_CLAIM_INVALID",
-      "Picket's re-authorized token names another chain or wallet than the token it replaces",
-    );
+function validatorId(validator: Validator): number {
+  let id = validatorIds.get(validator);
+  if (id === undefined) {
+    lastValidatorId += 1;
+    id = lastValidatorId;
+    validatorIds.set(validator, id);
   }
-  return { claims, accessToken: answer.accessToken };
+  return id;
 }
 
 /**
@@ -104,37 +149,6 @@ function freshBalancesCouldPass(failures: readonly RequirementFailure[]): boolea
 function forPicket(requirements: Requirements): PicketRequirements {
   const { chain: _checkedLocally, ...rest } = requirements;
   return rest;
-}
-
-function sharedAuthz(
-  client: PicketClient,
-  accessToken: string,
-  requirements: PicketRequirements,
-): Promise<AuthResponse> {
-  let calls = inFlight.get(client);
-  if (calls === undefined) {
-    calls = new Map();
-    inFlight.set(client, calls);
-  }
-  const key = `${accessToken}\n${canonicalJson(toWireRequirements(requirements))}`;
-  const pending = calls.get(key);
-  if (pending !== undefined) return pending;
-  const settled = calls;
-  const request = client
-    .authz({ accessToken, requirements, revalidate: true })
-    .finally(() => settled.delete(key));
-  calls.set(key, request);
-  return request;
-}
-
-/** JSON with object keys sorted, so that key order does not split shared calls. */
-function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, member: unknown) => {
-    if (typeof member !== "object" || member === null || Array.isArray(member)) return member;
-    return Object.fromEntries(
-      Object.entries(member).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
-    );
-  });
 }
 
 function sameHolder(original: Record<string, unknown>, fresh: PicketAccessToken): boolean {

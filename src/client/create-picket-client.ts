@@ -1,14 +1,26 @@
-import { isSecureUrl } from "../shared/secure-url.js";
-import { PICKET_API_URL } from "./constants.js";
-import { type ApiCall, resolveTimeout, sendRequest, type Transport } from "./send-request.js";
-import { toWireRequirements } from "./to-wire-requirements.js";
+import {
+  authCall,
+  authzCall,
+  chainInfoCall,
+  chainsCall,
+  nonceCall,
+  tokenOwnershipCall,
+  validateCall,
+} from "./api-calls.js";
+import { ChainDirectory } from "./chain-directory.js";
+import { resolveTransport } from "./resolve-transport.js";
+import { registerRevalidation, resolveCooldown } from "./revalidation.js";
+import { type ApiCall, sendRequest } from "./send-request.js";
 import type {
   AuthRequest,
   AuthResponse,
   AuthzRequest,
+  ChainInfo,
+  FlatTokenOwnershipRequest,
   NonceRequest,
   NonceResponse,
   PicketClientOptions,
+  PicketRequirements,
   RequestOptions,
   TokenOwnershipRequest,
   TokenOwnershipResponse,
@@ -18,7 +30,8 @@ import type {
 
 /**
  * A typed client of Picket's API, for the calls that need Picket itself. Every call rejects with
- * a {@link PicketApiError} when Picket answers non-2xx or not at all.
+ * a {@link PicketApiError} when Picket answers non-2xx or not at all, and with a `TypeError`,
+ * before any request, for bad arguments.
  */
 export interface PicketClient {
   /** `POST /auth/nonce`: the nonce a wallet must sign, for your own wallet-login flow. */
@@ -32,14 +45,25 @@ export interface PicketClient {
    * does this offline; this call is for comparing the two.
    */
   validate(request: ValidateRequest, options?: RequestOptions): Promise<ValidateResponse>;
+  /** `POST /auth/validate` in picket-node's positional shape. */
+  validate(
+    accessToken: string,
+    requirements?: PicketRequirements,
+    options?: RequestOptions,
+  ): Promise<ValidateResponse>;
   /**
    * `POST /chains/{chain}/wallets/{walletAddress}/tokenOwnership`: whether a wallet meets the
-   * requirements now, without any access token.
+   * requirements now, without any access token. The requirements go under `requirements`, or
+   * (picket-node's shape) beside `chain` and `walletAddress`.
    */
   tokenOwnership(
-    request: TokenOwnershipRequest,
+    request: TokenOwnershipRequest | FlatTokenOwnershipRequest,
     options?: RequestOptions,
   ): Promise<TokenOwnershipResponse>;
+  /** `GET /chains`: the chains Picket supports; remembered for the client's lifetime. */
+  chains(options?: RequestOptions): Promise<ChainInfo[]>;
+  /** `GET /chains/{chain}`: one chain by its slug; remembered for the client's lifetime. */
+  chainInfo(chain: string, options?: RequestOptions): Promise<ChainInfo>;
 }
 
 /**
@@ -58,156 +82,40 @@ export interface PicketClient {
  */
 export function createPicketClient(options: PicketClientOptions): PicketClient {
   const transport = resolveTransport(options);
+  const cooldown = resolveCooldown(options.revalidateCooldown);
+  const directory = new ChainDirectory();
   const call = (request: ApiCall): Promise<unknown> => sendRequest(transport, request);
 
-  return {
+  const client: PicketClient = {
     async nonce(request, callOptions) {
-      const { chain, walletAddress, locale } = request;
-      requireString(chain, "chain");
-      requireString(walletAddress, "walletAddress");
-      return (await call({
-        path: "/auth/nonce",
-        endpoint: "POST /auth/nonce",
-        body: { chain, walletAddress, locale },
-        options: callOptions,
-        accept: (value) => isRecord(value) && typeof value.nonce === "string",
-        expected: "a nonce",
-      })) as NonceResponse;
+      return (await call(nonceCall(request, callOptions))) as NonceResponse;
     },
     async auth(request, callOptions) {
-      const { chain, walletAddress, signature, requirements, context } = request;
-      requireString(chain, "chain");
-      requireString(walletAddress, "walletAddress");
-      requireString(signature, "signature");
-      return (await call({
-        path: "/auth",
-        endpoint: "POST /auth",
-        body: {
-          chain,
-          walletAddress,
-          signature,
-          requirements: requirements === undefined ? undefined : toWireRequirements(requirements),
-          context,
-        },
-        options: callOptions,
-        accept: isAuthResponse,
-        expected: "an access token and a user",
-      })) as AuthResponse;
+      return (await call(authCall(request, callOptions))) as AuthResponse;
     },
     async authz(request, callOptions) {
-      const { accessToken, requirements, revalidate } = request;
-      requireString(accessToken, "accessToken");
-      requireRecord(requirements, "requirements");
-      return (await call({
-        path: "/authz",
-        endpoint: "POST /authz",
-        body: { accessToken, requirements: toWireRequirements(requirements), revalidate },
-        options: callOptions,
-        accept: isAuthResponse,
-        expected: "an access token and a user",
-      })) as AuthResponse;
+      return (await call(authzCall(request, callOptions))) as AuthResponse;
     },
-    async validate(request, callOptions) {
-      const { accessToken, requirements } = request;
-      requireString(accessToken, "accessToken");
-      return (await call({
-        path: "/auth/validate",
-        endpoint: "POST /auth/validate",
-        body: {
-          accessToken,
-          requirements: requirements === undefined ? undefined : toWireRequirements(requirements),
-        },
-        options: callOptions,
-        accept: isRecord,
-        expected: "the token's claims",
-      })) as ValidateResponse;
+    async validate(
+      first: ValidateRequest | string,
+      second?: PicketRequirements | RequestOptions,
+      third?: RequestOptions,
+    ) {
+      return (await call(validateCall(first, second, third))) as ValidateResponse;
     },
     async tokenOwnership(request, callOptions) {
-      const { chain, walletAddress, requirements } = request;
-      requireString(chain, "chain");
-      requireString(walletAddress, "walletAddress");
-      requireRecord(requirements, "requirements");
-      return (await call({
-        path: `/chains/${encodeURIComponent(chain)}/wallets/${encodeURIComponent(walletAddress)}/tokenOwnership`,
-        endpoint: "POST /chains/{chain}/wallets/{walletAddress}/tokenOwnership",
-        body: toWireRequirements(requirements),
-        options: callOptions,
-        accept: (value) => isRecord(value) && typeof value.allowed === "boolean",
-        expected: "an ownership verdict",
-      })) as TokenOwnershipResponse;
+      return (await call(tokenOwnershipCall(request, callOptions))) as TokenOwnershipResponse;
+    },
+    chains(callOptions) {
+      return directory.all(
+        async () => ((await call(chainsCall(callOptions))) as { data: ChainInfo[] }).data,
+      );
+    },
+    async chainInfo(chain, callOptions) {
+      const request = chainInfoCall(chain, callOptions);
+      return directory.one(chain, async () => (await call(request)) as ChainInfo);
     },
   };
-}
-
-function resolveTransport(options: PicketClientOptions): Transport {
-  if (typeof options !== "object" || options === null) {
-    throw new TypeError("createPicketClient needs an options object with a secretKey");
-  }
-  // The messages below never quote the key: a TypeError is as likely to be logged as any error.
-  const { secretKey } = options;
-  if (typeof secretKey !== "string" || secretKey.length === 0) {
-    throw new TypeError("options.secretKey must be the project's secret API key (a string)");
-  }
-  if (secretKey.trim() !== secretKey) {
-    throw new TypeError("options.secretKey has leading or trailing whitespace");
-  }
-  if (secretKey.includes(":")) {
-    throw new TypeError("options.secretKey cannot contain ':' (it is the Basic-auth user name)");
-  }
-  const fetchImpl = options.fetch ?? globalThis.fetch;
-  if (typeof fetchImpl !== "function") {
-    throw new TypeError("options.fetch must be a function (no global fetch was found)");
-  }
-  const timeout = resolveTimeout(options.timeout, 10_000);
-  const encoded = base64(`${secretKey}:`);
-  // Picket's JavaScript SDK encodes the key without the colon: blank that form out as well.
-  const needles = [secretKey, encoded, base64(secretKey), encodeURIComponent(secretKey)];
-  return {
-    fetch: fetchImpl,
-    baseUrl: resolveBaseUrl(options.baseUrl ?? PICKET_API_URL),
-    timeout,
-    authorization: `Basic ${encoded}`,
-    redact: (text) =>
-      needles.reduce((result, needle) => result.split(needle).join("[redacted]"), text),
-  };
-}
-
-function resolveBaseUrl(baseUrl: unknown): string {
-  let url: URL;
-  try {
-    url = new URL(String(baseUrl));
-  } catch {
-    throw new TypeError("options.baseUrl must be an absolute URL");
-  }
-  if (!isSecureUrl(url)) {
-    // The secret key rides on every request: it must not cross the network in the clear.
-    throw new TypeError("options.baseUrl must use https: (http: only for loopback hosts)");
-  }
-  if (url.username !== "" || url.password !== "" || url.search !== "" || url.hash !== "") {
-    throw new TypeError("options.baseUrl cannot carry credentials, a query or a fragment");
-  }
-  return url.href.replace(/\/+$/, "");
-}
-
-/** Standard base64 of the UTF-8 bytes, with platform APIs only (no Node `Buffer`). */
-function base64(text: string): string {
-  return btoa(String.fromCharCode(...new TextEncoder().encode(text)));
-}
-
-function requireString(value: unknown, name: string): void {
-  if (typeof value !== "string" || value.length === 0) {
-    throw new TypeError(`${name} must be a non-empty string`);
-  }
-}
-
-function requireRecord(value: unknown, name: string): void {
-  if (!isRecord(value)) throw new TypeError(`${name} must be an object`);
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function isAuthResponse(value: unknown): boolean {
-  return isRecord(value) && typeof value.accessToken === "string" && isRecord(value.user);
+  registerRevalidation(client, { cooldown, clock: transport.clock });
+  return client;
 }

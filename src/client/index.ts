@@ -1,6 +1,7 @@
 export { type AuthorizeResult, authorize } from "./authorize.js";
 export { PICKET_API_URL } from "./constants.js";
 export { createPicketClient, type PicketClient } from "./create-picket-client.js";
+export { Picket, type PicketOptions, type WithDefaultChain } from "./picket.js";
 export {
   isPicketApiError,
   PicketApiError,
@@ -12,8 +13,12 @@ export type {
   AuthRequest,
   AuthResponse,
   AuthzRequest,
+  ChainInfo,
+  FlatTokenOwnershipRequest,
   NonceRequest,
   NonceResponse,
+  PicketApiFailureEvent,
+  PicketClientEvent,
   PicketClientOptions,
   PicketRequirements,
   RequestOptions,

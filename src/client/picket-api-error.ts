@@ -12,6 +12,8 @@ export type PicketApiErrorCode =
   | "aborted"
   /** A 2xx answer whose body is not the JSON the call promises. */
   | "invalid_response"
+  /** An answer whose body passes the client's `maxResponseBytes`; the connection is dropped. */
+  | "response_too_large"
   | (string & {});
 
 /** What a {@link PicketApiError} carries. */

@@ -1,6 +1,9 @@
+import { callHook } from "../shared/call-hook.js";
 import { parseJsonSafely } from "../shared/parse-json-safely.js";
-import { PicketApiError, type PicketApiErrorCode } from "./picket-api-error.js";
-import type { RequestOptions } from "./types.js";
+import { isPicketApiError, PicketApiError, type PicketApiErrorCode } from "./picket-api-error.js";
+import { readBoundedText } from "./read-bounded-text.js";
+import { type Redact, redactCause } from "./redact-secret.js";
+import type { PicketClientEvent, RequestOptions } from "./types.js";
 
 /** What every call of one client shares. The secret lives only in `authorization` and `redact`. */
 export interface Transport {
@@ -8,19 +11,25 @@ export interface Transport {
   /** The API base, without a trailing slash. */
   baseUrl: string;
   timeout: number;
+  /** Bytes an answer's body may have. */
+  maxResponseBytes: number;
   /** The whole `Authorization` header value. */
   authorization: string;
   /** Blanks out the secret key, in any form it could be echoed back in. */
-  redact: (text: string) => string;
+  redact: Redact;
+  clock: () => number;
+  onEvent: ((event: PicketClientEvent) => void) | undefined;
 }
 
 /** One call to Picket's API. */
 export interface ApiCall {
+  method: "GET" | "POST";
   /** The path under the API base, path parameters already encoded. */
   path: string;
   /** The call as errors name it, path parameters as placeholders: `POST /authz`. */
   endpoint: string;
-  body: unknown;
+  /** The JSON body of a `POST`. */
+  body?: unknown;
   options: RequestOptions | undefined;
   /** Whether a 2xx body has the shape the call promises. */
   accept: (value: unknown) => boolean;
@@ -29,10 +38,29 @@ export interface ApiCall {
 }
 
 /**
- * POSTs one JSON request and returns the parsed JSON of a 2xx answer. Every failure is a
- * {@link PicketApiError}; the timeout covers the body as well as the headers.
+ * Sends one request and returns the parsed JSON of a 2xx answer. Every failure is a
+ * {@link PicketApiError}, reported to `onEvent` as well; the timeout covers the body as well as
+ * the headers, and the body is read up to `maxResponseBytes` only.
  */
 export async function sendRequest(transport: Transport, call: ApiCall): Promise<unknown> {
+  const started = transport.clock();
+  try {
+    return await exchange(transport, call);
+  } catch (error) {
+    if (isPicketApiError(error)) {
+      callHook(transport.onEvent, {
+        type: "picket_api_failure",
+        endpoint: error.endpoint,
+        status: error.status,
+        code: error.code,
+        durationMs: transport.clock() - started,
+      });
+    }
+    throw error;
+  }
+}
+
+async function exchange(transport: Transport, call: ApiCall): Promise<unknown> {
   const timeout = resolveTimeout(call.options?.timeout, transport.timeout);
   const signal = call.options?.signal;
   const controller = new AbortController();
@@ -46,30 +74,17 @@ export async function sendRequest(transport: Transport, call: ApiCall): Promise<
   else signal?.addEventListener("abort", onAbort, { once: true });
   try {
     let response: Response;
-    let text: string;
+    let text: string | undefined;
     try {
-      // Called unbound: a platform fetch called as a method of another object throws
-      // "Illegal invocation" in browsers and Workers.
-      const fetchImpl = transport.fetch;
-      response = await fetchImpl(`${transport.baseUrl}${call.path}`, {
-        method: "POST",
-        headers: {
-          accept: "application/json",
-          "content-type": "application/json",
-          authorization: transport.authorization,
-        },
-        body: JSON.stringify(call.body),
-        signal: controller.signal,
-        // A redirect would replay the credentials or turn the POST into a GET: neither is wanted.
-        redirect: "manual",
-      });
-      text = await response.text();
+      response = await send(transport, call, controller.signal);
+      text = await readBoundedText(response, transport.maxResponseBytes);
     } catch (cause) {
-      if (timedOut) {
-        throw noAnswer(call, "timeout", `Picket did not answer within ${timeout} ms`, cause);
-      }
-      if (signal?.aborted) throw noAnswer(call, "aborted", "The call was aborted", signal.reason);
-      throw noAnswer(call, "network_error", `Picket could not be reached${reasonOf(cause)}`, cause);
+      throw unanswered(call, cause, { timedOut, timeout, signal, redact: transport.redact });
+    }
+    if (text === undefined) {
+      // Whatever is left of the body is not wanted: drop the connection rather than drain it.
+      controller.abort();
+      throw tooLarge(call, response.status, transport.maxResponseBytes);
     }
     if (response.status < 200 || response.status > 299) {
       throw httpError(call, response, text, transport.redact);
@@ -91,6 +106,25 @@ export async function sendRequest(transport: Transport, call: ApiCall): Promise<
   }
 }
 
+function send(transport: Transport, call: ApiCall, signal: AbortSignal): Promise<Response> {
+  const headers: Record<string, string> = {
+    accept: "application/json",
+    authorization: transport.authorization,
+  };
+  if (call.method === "POST") headers["content-type"] = "application/json";
+  // Called unbound: a platform fetch called as a method of another object throws
+  // "Illegal invocation" in browsers and Workers.
+  const fetchImpl = transport.fetch;
+  return fetchImpl(`${transport.baseUrl}${call.path}`, {
+    method: call.method,
+    headers,
+    ...(call.method === "POST" ? { body: JSON.stringify(call.body) } : {}),
+    signal,
+    // A redirect would replay the credentials or turn the POST into a GET: neither is wanted.
+    redirect: "manual",
+  });
+}
+
 /** A timeout in milliseconds, `fallback` when none is given; a `TypeError` unless finite and > 0. */
 export function resolveTimeout(given: unknown, fallback: number): number {
   if (given === undefined) return fallback;
@@ -98,6 +132,28 @@ export function resolveTimeout(given: unknown, fallback: number): number {
     throw new TypeError("options.timeout must be a finite number of milliseconds > 0");
   }
   return given;
+}
+
+/** Why a call got no usable answer: the timeout, the caller's signal, or the network. */
+function unanswered(
+  call: ApiCall,
+  cause: unknown,
+  context: { timedOut: boolean; timeout: number; signal: AbortSignal | undefined; redact: Redact },
+): PicketApiError {
+  const { timedOut, timeout, signal, redact } = context;
+  if (timedOut) {
+    return noAnswer(
+      call,
+      "timeout",
+      `Picket did not answer within ${timeout} ms`,
+      redactCause(cause, redact),
+    );
+  }
+  if (signal?.aborted) {
+    return noAnswer(call, "aborted", "The call was aborted", redactCause(signal.reason, redact));
+  }
+  const msg = `Picket could not be reached${reasonOf(cause)}`;
+  return noAnswer(call, "network_error", msg, redactCause(cause, redact));
 }
 
 function noAnswer(
@@ -139,6 +195,16 @@ function httpError(
     `${call.endpoint} failed with ${response.status}${code === undefined ? "" : ` ${code}`}: ${msg}`,
     { status: response.status, code, msg, endpoint: call.endpoint },
   );
+}
+
+function tooLarge(call: ApiCall, status: number, maxBytes: number): PicketApiError {
+  const msg = `Picket's answer is larger than maxResponseBytes (${maxBytes} bytes)`;
+  return new PicketApiError(`${call.endpoint} failed: ${msg}`, {
+    status,
+    code: "response_too_large",
+    msg,
+    endpoint: call.endpoint,
+  });
 }
 
 function fallbackMessage(response: Response): string {

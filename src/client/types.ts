@@ -1,4 +1,5 @@
 import type { PicketClaims, Requirements, TokenBalances } from "../types.js";
+import type { PicketApiErrorCode } from "./picket-api-error.js";
 
 /**
  * Token-gating requirements as Picket's API takes them: the core {@link Requirements} without
@@ -32,7 +33,50 @@ export interface PicketClientOptions {
    * @default 10_000
    */
   timeout?: number;
+  /**
+   * Bytes an answer's body may have, counted while it streams: past it the call fails with code
+   * `response_too_large` and the connection is dropped.
+   * @default 1_048_576 (1 MiB)
+   */
+  maxResponseBytes?: number;
+  /**
+   * Milliseconds during which `authorize()` answers "requirements not met" from memory, without
+   * asking Picket again, after Picket found a token still short of the same requirements: a user
+   * short of balance costs at most one Picket call per cooldown. At least 1_000.
+   * @default 60_000
+   */
+  revalidateCooldown?: number;
+  /**
+   * The current time in milliseconds, for `revalidateCooldown` and `durationMs`.
+   * @default Date.now
+   */
+  clock?: () => number;
+  /**
+   * Receives an event for every call that fails (Picket's non-2xx answers, timeouts, unreachable
+   * Picket, unusable answers). Events carry no secret, token or claim value. A throwing or
+   * rejecting hook is ignored; it is never awaited.
+   */
+  onEvent?: (event: PicketClientEvent) => void;
 }
+
+/**
+ * A call to Picket's API that failed, as {@link PicketClientOptions.onEvent} receives it: the same
+ * `endpoint`, `status` and `code` as the {@link PicketApiError} the call rejects with.
+ */
+export interface PicketApiFailureEvent {
+  type: "picket_api_failure";
+  /** The call, as `POST /authz`, with path parameters as placeholders. */
+  endpoint: string;
+  /** Picket's HTTP status, or 0 when no answer came. */
+  status: number;
+  /** Picket's error code, or the client's (`timeout`, `network_error`, …), or none. */
+  code: PicketApiErrorCode | undefined;
+  /** Milliseconds from the start of the call to its failure. */
+  durationMs: number;
+}
+
+/** What {@link PicketClientOptions.onEvent} receives. */
+export type PicketClientEvent = PicketApiFailureEvent;
 
 /** Per-call settings, the last argument of every client call. */
 export interface RequestOptions {
@@ -117,6 +161,34 @@ export interface TokenOwnershipRequest {
   walletAddress: string;
   /** Sent as the request body. */
   requirements: PicketRequirements;
+}
+
+/**
+ * The arguments of {@link PicketClient.tokenOwnership} in picket-node's flat shape: the
+ * requirements beside `chain` and `walletAddress` instead of under `requirements`.
+ */
+export interface FlatTokenOwnershipRequest extends PicketRequirements {
+  /** The chain slug; sent in the URL. */
+  chain: string;
+  /** Sent in the URL. */
+  walletAddress: string;
+}
+
+/** A chain Picket supports, as {@link PicketClient.chains} and {@link PicketClient.chainInfo} give it. */
+export interface ChainInfo {
+  /** The slug used in requests and tokens, such as `"ethereum"`, `"polygon"` or `"solana"`. */
+  chainSlug: string;
+  /** The chain's numeric ID (1 for Ethereum mainnet). */
+  chainID: number;
+  /** The chain family: `"ethereum"` for EVM chains, `"solana"` for Solana. */
+  chainType: "ethereum" | "solana" | (string & {});
+  /** The chain's display name. */
+  chainName: string;
+  /** A public RPC endpoint of the chain. */
+  publicRPC: string;
+  /** Whether token-gating requirements can be checked on this chain. */
+  authorizationSupported: boolean;
+  [field: string]: unknown;
 }
 
 /** The user an access token was issued to, as Picket returns it beside the token. */

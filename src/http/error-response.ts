@@ -31,10 +31,21 @@ const PUBLIC_MESSAGES: Record<ErrorCode, string> = {
 const REALM = "picket";
 
 /**
+ * Seconds a client should wait before retrying a 503: the key set's default `cooldown`, after
+ * which the validator tries the key server again.
+ */
+export const RETRY_AFTER_SECONDS = 30;
+
+/** The fixed public message for an error code: the text every adapter answers with. */
+export function publicMessage(code: ErrorCode): string {
+  return PUBLIC_MESSAGES[code];
+}
+
+/**
  * The status, headers and JSON body for a validation error: 401, 403 or 503, with an RFC 6750
  * `WWW-Authenticate` challenge. A request without credentials gets the bare challenge, as
  * RFC 6750 section 3.1 asks; a bad token gets `invalid_token`, unmet requirements
- * `insufficient_scope`.
+ * `insufficient_scope`. A 503 carries `Retry-After` ({@link RETRY_AFTER_SECONDS}).
  */
 export function errorResponse(error: PicketValidationError): ErrorResponse {
   const message = PUBLIC_MESSAGES[error.code];
@@ -44,7 +55,9 @@ export function errorResponse(error: PicketValidationError): ErrorResponse {
   };
   if (error.code === "ERR_TOKEN_MISSING") {
     headers["www-authenticate"] = `Bearer realm="${REALM}"`;
-  } else if (error.status !== 503) {
+  } else if (error.status === 503) {
+    headers["retry-after"] = String(RETRY_AFTER_SECONDS);
+  } else {
     const kind = error.status === 403 ? "insufficient_scope" : "invalid_token";
     headers["www-authenticate"] =
       `Bearer realm="${REALM}", error="${kind}", error_description="${message}"`;

@@ -1,12 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { isPicketValidationError } from "../errors.js";
+import type { Request } from "express";
 import type { PicketAccessToken } from "../types.js";
-import {
-  authenticateHeader,
-  FRESH_TOKEN_HEADER,
-  type PicketAuthOptions,
-} from "./authenticate-header.js";
-import { errorResponse } from "./error-response.js";
+import { type AdapterOptions, FRESH_TOKEN_HEADER } from "./adapter-options.js";
+import { guard, guardSettings } from "./route-guard.js";
 
 declare global {
   namespace Express {
@@ -27,12 +23,16 @@ export type PicketMiddleware = (
   next: (error?: unknown) => void,
 ) => void;
 
-export type { PicketAuthOptions } from "./authenticate-header.js";
+/** Options of {@link picketAuth}; `getToken` and `onError` receive Express's `req`. */
+export type PicketAuthOptions = AdapterOptions<Request>;
+
+export type { PicketRefusal, TokenValue } from "./adapter-options.js";
 
 /**
- * Express middleware: validates the `Authorization: Bearer` token, sets `req.picket` and calls
- * `next()`; answers 401, 403 or 503 with `{ error, message }` otherwise. Errors that are not
- * validation errors go to `next(error)`.
+ * Express middleware: validates the `Authorization: Bearer` token (or the one `getToken`
+ * reads), sets `req.picket` and calls `next()`; answers 401, 403 or 503 with
+ * `{ error, message }` otherwise. Errors that are not validation errors go to `next(error)`.
+ * Throws a `TypeError` at once for a missing validator or malformed requirements.
  *
  * @example
  * ```ts
@@ -43,29 +43,28 @@ export type { PicketAuthOptions } from "./authenticate-header.js";
  * ```
  */
 export function picketAuth(options: PicketAuthOptions): PicketMiddleware {
-  if (typeof options?.validator?.validate !== "function") {
-    throw new TypeError("picketAuth needs { validator }");
-  }
+  const settings = guardSettings<Request>(
+    "picketAuth",
+    options,
+    (req) => req.headers.authorization,
+  );
   return (req, res, next) => {
-    authenticateHeader(req.headers.authorization, options).then(
-      (authenticated) => {
-        if (authenticated !== undefined) {
-          req.picket = authenticated.claims;
-          if (authenticated.freshToken !== undefined) {
-            res.setHeader(FRESH_TOKEN_HEADER, authenticated.freshToken);
-          }
+    // Express hands the middleware its own Request, which PicketMiddleware types as a Node one.
+    guard(settings, req as Request).then(
+      (outcome) => {
+        if (!outcome.ok) {
+          res.writeHead(outcome.answer.status, outcome.answer.headers);
+          res.end(JSON.stringify(outcome.answer.body));
+          return;
+        }
+        if (outcome.claims !== undefined) {
+          req.picket = outcome.claims;
+          if (outcome.freshToken !== undefined)
+            res.setHeader(FRESH_TOKEN_HEADER, outcome.freshToken);
         }
         next();
       },
-      (error: unknown) => {
-        if (!isPicketValidationError(error)) {
-          next(error);
-          return;
-        }
-        const answer = errorResponse(error);
-        res.writeHead(answer.status, answer.headers);
-        res.end(JSON.stringify(answer.body));
-      },
+      (error: unknown) => next(error),
     );
   };
 }

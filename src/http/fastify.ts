@@ -1,12 +1,8 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
-import { isPicketValidationError } from "../errors.js";
+import { mergeRequirements } from "../requirements/normalize-requirements.js";
 import type { PicketAccessToken, Requirements } from "../types.js";
-import {
-  authenticateHeader,
-  FRESH_TOKEN_HEADER,
-  type PicketAuthOptions,
-} from "./authenticate-header.js";
-import { errorResponse } from "./error-response.js";
+import { type AdapterOptions, FRESH_TOKEN_HEADER } from "./adapter-options.js";
+import { guard, guardSettings } from "./route-guard.js";
 
 /** A Fastify `preHandler` hook that validates the Bearer token. */
 export type PicketPreHandler = (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
@@ -17,16 +13,23 @@ declare module "fastify" {
     picket: PicketAccessToken | null;
   }
   interface FastifyInstance {
-    /** A `preHandler` for one route, with that route's requirements. */
+    /**
+     * A `preHandler` for one route. Its requirements are merged over the plugin's, key by key;
+     * malformed ones are a `TypeError` here, when the route is built.
+     */
     picketAuth(requirements?: Requirements): PicketPreHandler;
   }
 }
 
-export type { PicketAuthOptions } from "./authenticate-header.js";
+/** Options of the plugin and of {@link picketPreHandler}; hooks receive Fastify's `request`. */
+export type PicketAuthOptions = AdapterOptions<FastifyRequest>;
+
+export type { PicketRefusal, TokenValue } from "./adapter-options.js";
 
 /**
- * A Fastify `preHandler`: validates the `Authorization: Bearer` token and sets `request.picket`,
- * or answers 401, 403 or 503 with `{ error, message }`.
+ * A Fastify `preHandler`: validates the `Authorization: Bearer` token (or the one `getToken`
+ * reads) and sets `request.picket`, or answers 401, 403 or 503 with `{ error, message }`.
+ * Throws a `TypeError` at once for a missing validator or malformed requirements.
  *
  * @example
  * ```ts
@@ -34,21 +37,26 @@ export type { PicketAuthOptions } from "./authenticate-header.js";
  * ```
  */
 export function picketPreHandler(options: PicketAuthOptions): PicketPreHandler {
-  if (typeof options?.validator?.validate !== "function") {
-    throw new TypeError("picketPreHandler needs { validator }");
-  }
+  return preHandlerOf("picketPreHandler", options);
+}
+
+function preHandlerOf(adapter: string, options: PicketAuthOptions): PicketPreHandler {
+  const settings = guardSettings<FastifyRequest>(
+    adapter,
+    options,
+    (request) => request.headers.authorization,
+  );
   return async (request, reply) => {
-    try {
-      const authenticated = await authenticateHeader(request.headers.authorization, options);
-      request.picket = authenticated?.claims ?? null;
-      if (authenticated?.freshToken !== undefined) {
-        reply.header(FRESH_TOKEN_HEADER, authenticated.freshToken);
-      }
-    } catch (error) {
-      if (!isPicketValidationError(error)) throw error;
-      const answer = errorResponse(error);
-      await reply.code(answer.status).headers(answer.headers).send(answer.body);
+    const outcome = await guard(settings, request);
+    if (!outcome.ok) {
+      await reply
+        .code(outcome.answer.status)
+        .headers(outcome.answer.headers)
+        .send(outcome.answer.body);
+      return;
     }
+    request.picket = outcome.claims ?? null;
+    if (outcome.freshToken !== undefined) reply.header(FRESH_TOKEN_HEADER, outcome.freshToken);
   };
 }
 
@@ -56,25 +64,38 @@ async function register(
   fastify: Parameters<FastifyPluginAsync<PicketAuthOptions>>[0],
   options: PicketAuthOptions,
 ): Promise<void> {
-  if (typeof options?.validator?.validate !== "function") {
-    throw new TypeError("picketPlugin needs { validator }");
-  }
+  // Checked at registration, so that a bad plugin configuration fails `ready()`.
+  guardSettings<FastifyRequest>("picketPlugin", options, () => undefined);
   fastify.decorateRequest("picket", null);
-  fastify.decorate("picketAuth", (requirements?: Requirements) =>
-    picketPreHandler(requirements === undefined ? options : { ...options, requirements }),
-  );
+  fastify.decorate("picketAuth", (requirements?: Requirements) => {
+    if (
+      requirements !== undefined &&
+      (typeof requirements !== "object" || requirements === null || Array.isArray(requirements))
+    ) {
+      throw new TypeError("fastify.picketAuth: requirements must be an object");
+    }
+    // Checked once merged: a route may lean on the plugin's keys (its minimum on their contract).
+    const merged = mergeRequirements(options.requirements, requirements);
+    const { requirements: _plugin, ...rest } = options;
+    return preHandlerOf(
+      "fastify.picketAuth",
+      merged === undefined ? rest : { ...rest, requirements: merged },
+    );
+  });
 }
 
 /**
  * The Fastify plugin: decorates `request.picket` and `fastify.picketAuth(requirements?)`, which
- * makes a route's `preHandler`. It is not encapsulated, so the decorators reach every route.
+ * makes a route's `preHandler`; a route's requirements are merged over the plugin's key by key.
+ * It is not encapsulated, so the decorators reach every route.
  *
  * @example
  * ```ts
  * import { picketPlugin } from "picket-validate/fastify";
  *
- * await fastify.register(picketPlugin, { validator });
+ * await fastify.register(picketPlugin, { validator, requirements: { chain: "ethereum" } });
  * fastify.get("/me", { preHandler: fastify.picketAuth() }, (request) => request.picket);
+ * fastify.get("/vip", { preHandler: fastify.picketAuth({ contractAddress, minTokenBalance: 1 }) }, vip);
  * ```
  */
 export const picketPlugin: FastifyPluginAsync<PicketAuthOptions> = Object.assign(register, {

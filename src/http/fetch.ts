@@ -1,18 +1,27 @@
 import type { Validator } from "../create-validator.js";
-import { isPicketValidationError } from "../errors.js";
+import { isPicketValidationError, PicketValidationError } from "../errors.js";
 import type { PicketAccessToken, Requirements } from "../types.js";
-import {
-  authenticateHeader,
-  FRESH_TOKEN_HEADER,
-  type PicketAuthOptions,
-} from "./authenticate-header.js";
-import { errorResponse } from "./error-response.js";
+import { type AdapterOptions, FRESH_TOKEN_HEADER } from "./adapter-options.js";
+import { type ErrorResponse, errorResponse, publicMessage } from "./error-response.js";
+import { guard, guardSettings } from "./route-guard.js";
+import { checkRequirementsOnce } from "./route-requirements.js";
 
-export type { PicketAuthOptions } from "./authenticate-header.js";
+/** Options of {@link withPicket}; `getToken` and `onError` receive the Web `Request`. */
+export type PicketAuthOptions = AdapterOptions<Request>;
+
+/** The hooks and client {@link authenticate} also takes. */
+export type AuthenticateOptions = Pick<PicketAuthOptions, "getToken" | "onError" | "revalidate">;
+
+export type { PicketRefusal, TokenValue } from "./adapter-options.js";
+
+const readAuthorization = (request: Request): string | null => request.headers.get("authorization");
 
 /**
- * Validates the Bearer token of a Web `Request`. Resolves with the verified claims; rejects with
- * a `PicketValidationError`.
+ * Validates the Bearer token of a Web `Request` (or the one `options.getToken` reads). Resolves
+ * with the verified claims; rejects with a `PicketValidationError` whose `code`, `status` and
+ * `failures` say why and whose `message` is the fixed public text the adapters answer with, so
+ * that it is safe to send on (the validator's own error, with its detail, is the `cause`).
+ * Malformed requirements reject with a `TypeError`, whatever the request.
  *
  * @example
  * ```ts
@@ -23,12 +32,24 @@ export async function authenticate(
   request: Request,
   validator: Validator,
   requirements?: Requirements,
+  options: AuthenticateOptions = {},
 ): Promise<PicketAccessToken> {
-  const authenticated = await authenticateHeader(request.headers.get("authorization"), {
-    validator,
-    ...(requirements === undefined ? {} : { requirements }),
-  });
-  return (authenticated as { claims: PicketAccessToken }).claims;
+  const settings = guardSettings<Request>(
+    "authenticate",
+    // `optional` is not for authenticate: it resolves with claims or rejects.
+    { ...options, validator, optional: false },
+    readAuthorization,
+    checkRequirementsOnce("authenticate", requirements),
+  );
+  const outcome = await guard(settings, request);
+  if (!outcome.ok) {
+    const { error } = outcome;
+    throw new PicketValidationError(error.code, publicMessage(error.code), {
+      failures: error.failures,
+      cause: error,
+    });
+  }
+  return outcome.claims as PicketAccessToken;
 }
 
 /** A fetch-style handler that receives the verified token (`undefined` when optional and anonymous). */
@@ -41,7 +62,10 @@ export type PicketHandler<Args extends unknown[]> = (
 /** The JSON error `Response` for a validation error: 401, 403 or 503 with `WWW-Authenticate`. */
 export function picketErrorResponse(error: unknown): Response {
   if (!isPicketValidationError(error)) throw error;
-  const answer = errorResponse(error);
+  return toResponse(errorResponse(error));
+}
+
+function toResponse(answer: ErrorResponse): Response {
   return new Response(JSON.stringify(answer.body), {
     status: answer.status,
     headers: answer.headers,
@@ -49,8 +73,10 @@ export function picketErrorResponse(error: unknown): Response {
 }
 
 /**
- * Wraps a fetch-style handler (Hono, Next.js route handlers, Workers, Bun, Deno): the handler
- * runs only for a valid token and gets its claims; failures answer 401, 403 or 503 as JSON.
+ * Wraps a handler that takes a Web `Request` (Next.js route handlers and middleware, Workers,
+ * Bun, Deno): the handler runs only for a valid token and gets its claims; failures answer 401,
+ * 403 or 503 as JSON. Throws a `TypeError` at once for a missing validator or malformed
+ * requirements. For Hono, whose handlers take a `Context`, use `picket-validate/hono`.
  *
  * @example
  * ```ts
@@ -61,21 +87,14 @@ export function withPicket<Args extends unknown[]>(
   handler: PicketHandler<Args>,
   options: PicketAuthOptions,
 ): (request: Request, ...args: Args) => Promise<Response> {
-  if (typeof options?.validator?.validate !== "function") {
-    throw new TypeError("withPicket needs { validator }");
-  }
+  const settings = guardSettings<Request>("withPicket", options, readAuthorization);
   return async (request, ...args) => {
-    let authenticated: Awaited<ReturnType<typeof authenticateHeader>>;
-    try {
-      authenticated = await authenticateHeader(request.headers.get("authorization"), options);
-    } catch (error) {
-      return picketErrorResponse(error);
-    }
-    const response = await handler(request, authenticated?.claims, ...args);
-    const freshToken = authenticated?.freshToken;
-    return freshToken === undefined
+    const outcome = await guard(settings, request);
+    if (!outcome.ok) return toResponse(outcome.answer);
+    const response = await handler(request, outcome.claims, ...args);
+    return outcome.freshToken === undefined
       ? response
-      : withHeader(response, FRESH_TOKEN_HEADER, freshToken);
+      : withHeader(response, FRESH_TOKEN_HEADER, outcome.freshToken);
   };
 }
 

@@ -3,6 +3,7 @@ import { platform } from "#platform";
 import { PicketValidationError } from "../errors.js";
 import type { PlatformKey } from "../platform/platform.js";
 import { type AlgorithmSpec, keyFitsAlgorithm } from "../verify/algorithms.js";
+import { isSmallOrderOkpKey } from "./weak-okp-key.js";
 import { isWeakRsaKey } from "./weak-rsa-key.js";
 
 /** A public key in the runtime's form, with the algorithms it may verify. */
@@ -26,7 +27,7 @@ const PRIVATE_MEMBERS = ["d", "p", "q", "dp", "dq", "qi", "oth", "k"] as const;
  * of the allowed algorithms: `use` other than `sig`, `key_ops` without `verify`, private or
  * symmetric material, a `kty`/`crv` or `alg` that fits no allowed algorithm, a point off the
  * curve, an RSA modulus under 2048 bits, an RSA exponent that is even or below 3, a ROCA-weak
- * modulus. Keeps at most `maxKeys` keys.
+ * modulus, an Ed25519 point of small order. Keeps at most `maxKeys` keys.
  */
 export async function importKeySet(
   jwks: unknown,
@@ -81,6 +82,7 @@ function candidateOf(entry: unknown, algorithms: readonly AlgorithmSpec[]): Cand
   const first = fitting[0];
   if (first === undefined) return undefined;
   if (first.kty === "RSA" && isWeakRsaKey(jwk.n, jwk.e)) return undefined;
+  if (first.kty === "OKP" && isSmallOrderOkpKey(jwk)) return undefined;
   return {
     jwk: publicMembers(jwk),
     first,

@@ -4,8 +4,8 @@
  */
 import { execFileSync, spawn } from "node:child_process";
 import { once } from "node:events";
-import { existsSync, readFileSync } from "node:fs";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { closeSync, existsSync, openSync, readFileSync } from "node:fs";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -53,25 +53,41 @@ interface Run {
   stderr: string;
 }
 
+interface CliOptions {
+  /** Variables added to an environment cleared of PICKET_* ones. */
+  env?: Record<string, string>;
+  /** A file descriptor for standard output instead of a pipe. */
+  stdoutFd?: number;
+}
+
+/** This process's environment without the variables the CLI reads. */
+function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  delete env.PICKET_PROJECT_ID;
+  delete env.PICKET_JWKS_URI;
+  return { ...env, ...extra };
+}
+
 /** Runs the built CLI; standard input gets `input` (or nothing) and is then closed. */
-function cli(args: readonly string[], input?: string): Promise<Run> {
+function cli(args: readonly string[], input?: string, options: CliOptions = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [main, ...args], {
       cwd: root,
-      stdio: ["pipe", "pipe", "pipe"],
+      env: cleanEnv(options.env),
+      stdio: ["pipe", options.stdoutFd ?? "pipe", "pipe"],
       timeout: 15_000,
     });
     let stdout = "";
     let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+    child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
       stdout += chunk;
     });
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+    child.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
       stderr += chunk;
     });
     child.on("error", reject);
     child.on("close", (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(input ?? "");
+    child.stdin?.end(input ?? "");
   });
 }
 
@@ -96,7 +112,7 @@ describe("picket-validate verify", () => {
     ["tampered", tamper(VALID), "ERR_SIGNATURE_INVALID"],
     ["another project's", OTHER_PROJECT, "ERR_AUDIENCE_INVALID"],
     ["malformed", "not-a-jwt", "ERR_TOKEN_MALFORMED"],
-  ])("exits 1 for the %s token with %s on stderr", async (_name, token, code) => {
+  ])("exits 1 for the %s token, its code on stderr", async (_name, token, code) => {
     const run = await cli(["verify", token, ...offline]);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(new RegExp(`^${code}: `));
@@ -119,18 +135,82 @@ describe("picket-validate verify", () => {
       ],
     ],
     ["--require with an unknown key", ["verify", VALID, ...offline, "--require", "nope=1"]],
-    [
-      "an unreadable --jwks file",
-      ["verify", VALID, "--project-id", projectId, "--jwks", "fixtures/no-such-file.json"],
-    ],
     ["two tokens", ["verify", VALID, VALID, ...offline]],
     ["no token and empty standard input", ["verify", ...offline]],
-  ])("exits 2 with the usage for %s", async (_name, args) => {
+  ])("exits 2 with one line and a pointer to --help for %s", async (_name, args) => {
     const run = await cli(args);
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/^picket-validate: /);
-    expect(run.stderr).toContain("Usage:");
+    const [what, pointer, ...rest] = run.stderr.split("\n");
+    expect(what).toMatch(/^picket-validate: \S/);
+    expect(pointer).toBe('Run "picket-validate --help" for usage.');
+    expect(rest).toEqual([""]);
+    expect(run.stderr).not.toContain("Usage:");
     expect(run.stderr).not.toMatch(/ERR_/);
+  });
+
+  it("accepts a pasted Bearer <token>, as argument and on standard input", async () => {
+    const argument = await cli(["verify", `Bearer ${VALID}`, ...offline]);
+    expect(argument.code).toBe(0);
+    const piped = await cli(["verify", ...offline], `bearer   ${VALID}\n`);
+    expect(piped.code).toBe(0);
+    expect(piped.stdout).toContain(`valid: ethereum:${FIXTURE_WALLET}`);
+  });
+
+  it("prints a wallet carrying terminal escape sequences escaped", async () => {
+    const issuer = createTestIssuer();
+    const dir = await mkdtemp(join(tmpdir(), "picket-cli-"));
+    const keys = join(dir, "jwks.json");
+    await writeFile(keys, JSON.stringify(issuer.jwks));
+    const token = issuer.sign({ walletAddress: "0x1\u001b]0;owned\u0007\u001b[2J\u009b31m" });
+    const run = await cli(["verify", token, "--project-id", issuer.projectId, "--jwks", keys]);
+    await rm(dir, { recursive: true, force: true });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("ethereum:0x1\\u001b]0;owned\\u0007\\u001b[2J\\u009b31m,");
+    expect(run.stdout).not.toContain("\u0007");
+    expect(run.stdout).not.toContain("\u009b");
+    expect(run.stdout).not.toContain("\u001b");
+  });
+
+  it("reads PICKET_PROJECT_ID when --project-id is absent; the flag wins", async () => {
+    const keys = ["--jwks", "fixtures/jwks.json"];
+    const fromEnv = await cli(["verify", VALID, ...keys], undefined, {
+      env: { PICKET_PROJECT_ID: projectId },
+    });
+    expect(fromEnv.code).toBe(0);
+    const flagWins = await cli(["verify", VALID, ...keys, "--project-id", "other"], undefined, {
+      env: { PICKET_PROJECT_ID: projectId },
+    });
+    expect(flagWins.code).toBe(1);
+    expect(flagWins.stderr).toMatch(/^ERR_AUDIENCE_INVALID: /);
+  });
+
+  it("exits 2 with one line, no stack trace, for an unreadable --jwks file", async () => {
+    const run = await cli([
+      "verify",
+      VALID,
+      "--project-id",
+      projectId,
+      "--jwks",
+      "fixtures/no-such-file.json",
+    ]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(
+      "picket-validate: cannot read --jwks fixtures/no-such-file.json: ENOENT: no such file or directory\n",
+    );
+  });
+
+  it("exits 2 with one line when standard output cannot be written", async () => {
+    // A descriptor opened read-only: every write to it fails with EBADF.
+    const fd = openSync(fixtureJwks, "r");
+    try {
+      const run = await cli(["verify", VALID, ...offline], undefined, { stdoutFd: fd });
+      expect(run.code).toBe(2);
+      expect(run.stderr).toBe(
+        "picket-validate: cannot write to standard output: EBADF: bad file descriptor\n",
+      );
+    } finally {
+      closeSync(fd);
+    }
   });
 
   it("exits 2 with ERR_JWKS_UNAVAILABLE when a --jwks URL cannot be reached", async () => {
@@ -148,7 +228,12 @@ describe("picket-validate verify", () => {
       `http://127.0.0.1:${port}/.well-known/jwks.json`,
     ]);
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/^ERR_JWKS_UNAVAILABLE: /);
+    const [message, cause, ...rest] = run.stderr.split("\n");
+    expect(message).toMatch(
+      /^ERR_JWKS_UNAVAILABLE: .*http:\/\/127\.0\.0\.1:\d+\/\.well-known\/jwks\.json/,
+    );
+    expect(cause).toBe(`  cause: fetch failed: connect ECONNREFUSED 127.0.0.1:${port}`);
+    expect(rest).toEqual([""]);
   });
 
   describe("--json", () => {
@@ -278,7 +363,7 @@ describe("picket-validate jwks", () => {
     const out = join(dir, "keys.json");
     const saved = await cli(["jwks", "--uri", server?.jwksUri ?? "", "--out", out]);
     expect(saved.code).toBe(0);
-    expect(saved.stderr).toContain("saved 1 usable keys");
+    expect(saved.stderr).toBe(`saved 1 usable key (0 ignored) from ${server?.jwksUri} to ${out}\n`);
     expect(server?.requests).toBe(1);
     const written = JSON.parse(await readFile(out, "utf8")) as { keys: unknown[] };
     expect(written).toEqual(issuer.jwks);
@@ -313,9 +398,89 @@ describe("picket-validate jwks", () => {
     }
   });
 
+  it("exits 2 with one line, no stack trace, when --out cannot be written", async () => {
+    const again = await issuer.serve();
+    const run = await cli(["jwks", "--uri", again.jwksUri, "--out", "/nonexistent/x.json"]);
+    await again.close();
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(
+      "picket-validate: cannot write --out /nonexistent/x.json: ENOENT: no such file or directory\n",
+    );
+  });
+
+  it("fetches from PICKET_JWKS_URI without --uri; --uri wins over it", async () => {
+    const again = await issuer.serve();
+    try {
+      const env = { PICKET_JWKS_URI: again.jwksUri };
+      const fromEnv = await cli(["jwks"], undefined, { env });
+      expect(fromEnv.code).toBe(0);
+      expect(JSON.parse(fromEnv.stdout)).toEqual(issuer.jwks);
+      expect(again.requests).toBe(1);
+      const flagWins = await cli(["jwks", "--uri", "http://example.com/jwks.json"], undefined, {
+        env,
+      });
+      expect(flagWins.code).toBe(2);
+      expect(flagWins.stderr).toMatch(/^picket-validate: --uri must be an https: URL/);
+      expect(again.requests).toBe(1);
+    } finally {
+      await again.close();
+    }
+  });
+
   it("refuses a plain-http key server that is not loopback (exit 2)", async () => {
     const run = await cli(["jwks", "--uri", "http://example.com/.well-known/jwks.json"]);
     expect(run.code).toBe(2);
+  });
+});
+
+describe("picket-validate --version", () => {
+  it("prints the version from package.json for --version and -v", async () => {
+    const { version } = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as {
+      version: string;
+    };
+    for (const flag of ["--version", "-v"]) {
+      const run = await cli([flag]);
+      expect(run).toEqual({ code: 0, stdout: `${version}\n`, stderr: "" });
+    }
+  });
+});
+
+describe("picket-validate verify --require tokenIds=<mint>,<mint> (Solana)", () => {
+  it("passes a token holding one of the mints", async () => {
+    const issuer = createTestIssuer();
+    const wallet = "9WzDXwBbmkg8ZTbNMqUxvQRAyrZzDsGYdLVL9zYtAWWM";
+    const mint = "78AZe2223PknLYT9mn2VCJPAsdvuB6LzFAhgQeVoxddW";
+    const token = issuer.sign({
+      sub: `solana:${wallet}`,
+      chain: "solana",
+      walletAddress: wallet,
+      displayAddress: wallet,
+      tokenBalances: { tokenIds: { [mint]: "1" } },
+    });
+    const dir = await mkdtemp(join(tmpdir(), "picket-cli-"));
+    const keys = join(dir, "jwks.json");
+    await writeFile(keys, JSON.stringify(issuer.jwks));
+    try {
+      const run = await cli(
+        [
+          "verify",
+          token,
+          "--jwks",
+          keys,
+          "--require",
+          `tokenIds=${mint},2dQG4YYunFrbJjzW6UTcUmePs8UDy5jz43H6uSCZSAcS`,
+          "--require",
+          "minTokenBalance=1",
+        ],
+        undefined,
+        { env: { PICKET_PROJECT_ID: issuer.projectId } },
+      );
+      expect(run.stderr).toBe("");
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain(`valid: solana:${wallet}`);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 

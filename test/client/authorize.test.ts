@@ -5,8 +5,14 @@ import {
   isPicketApiError,
   type PicketClient,
 } from "../../src/client/index.js";
-import { decodeUnverified, type Requirements, type Validator } from "../../src/index.js";
+import {
+  decodeUnverified,
+  isPicketValidationError,
+  type Requirements,
+  type Validator,
+} from "../../src/index.js";
 import { createTestIssuer, type TestIssuer } from "../../src/testing/index.js";
+import { createManualClock, type ManualClock } from "../helpers/clock.js";
 import { expectCode } from "../helpers/expect-code.js";
 import {
   error,
@@ -17,6 +23,34 @@ import {
 
 const CONTRACT = "0x8a90cab2b38dba80c64b7734e58ee1db38b8992e";
 const REQUIREMENTS: Requirements = { contractAddress: CONTRACT, minTokenBalance: "2" };
+const BASE64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+/** The order of P-256. */
+const P256_N = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
+
+/**
+ * The 16 spellings of a token that differ only in the unused low bits of the signature's last
+ * base64url character (64 bytes = 85⅓ characters: the last one carries 2 bits of the signature).
+ */
+function spellings(token: string): string[] {
+  const [header, payload, signature = ""] = token.split(".");
+  const kept = BASE64URL.indexOf(signature.at(-1) ?? "") & 0b110000;
+  return Array.from(
+    { length: 16 },
+    (_, low) => `${header}.${payload}.${signature.slice(0, -1)}${BASE64URL[kept | low]}`,
+  );
+}
+
+/** The same token with the other valid ECDSA signature over the same bytes: (r, n - s). */
+function highSTwin(token: string): string {
+  const [header, payload, signature = ""] = token.split(".");
+  const bytes = Buffer.from(signature, "base64url");
+  const s = BigInt(`0x${bytes.subarray(32).toString("hex")}`);
+  const twin = Buffer.concat([
+    bytes.subarray(0, 32),
+    Buffer.from((P256_N - s).toString(16).padStart(64, "0"), "hex"),
+  ]);
+  return `${header}.${payload}.${twin.toString("base64url")}`;
+}
 
 describe("authorize", () => {
   let issuer: TestIssuer;
@@ -205,6 +239,229 @@ describe("authorize", () => {
       );
       expect(standIn.requests).toHaveLength(0);
     });
+  });
+
+  describe("rationing Picket calls", () => {
+    let clock: ManualClock;
+    let rationed: PicketClient;
+    beforeEach(() => {
+      clock = createManualClock();
+      rationed = createPicketClient({
+        secretKey: standIn.secretKey,
+        baseUrl: standIn.baseUrl,
+        clock: clock.now,
+      });
+    });
+
+    it("100 requests of a token short of balance make 1 authz call per 60 s cooldown", async () => {
+      standIn.balance = "1";
+      const token = holding("0");
+      for (let request = 0; request < 100; request += 1) {
+        const failure = await expectCode(
+          () => authorize(validator, rationed, token, REQUIREMENTS),
+          "ERR_REQUIREMENTS_NOT_MET",
+        );
+        expect(failure.failures[0]).toMatchObject({ reason: "insufficient_balance", actual: "1" });
+        clock.advance(500);
+      }
+      expect(standIn.requests).toHaveLength(1);
+      clock.advance(10_000);
+      await expectCode(
+        () => authorize(validator, rationed, token, REQUIREMENTS),
+        "ERR_REQUIREMENTS_NOT_MET",
+      );
+      expect(standIn.requests).toHaveLength(2);
+    });
+
+    it("knows a token without tid by its signed bytes: its spellings share one verdict", async () => {
+      standIn.balance = "1";
+      const token = issuer.sign(
+        { tokenBalances: { contractAddress: { [CONTRACT]: "0" } } },
+        { omit: ["tid"] },
+      );
+      expect(decodeUnverified(token).claims.tid).toBeUndefined();
+      for (const spelling of [...spellings(token), ...spellings(highSTwin(token))]) {
+        const verdict = await authorize(validator, rationed, spelling, REQUIREMENTS).catch(
+          (error: unknown) => error,
+        );
+        expect(isPicketValidationError(verdict), String(verdict)).toBe(true);
+      }
+      expect(standIn.requests.length).toBeLessThanOrEqual(1);
+    });
+
+    it("remembers Picket's refusal (403) as well, with Picket's answer as cause", async () => {
+      standIn.setHandler(() => error(403, "permission_denied", "Requirements not met"));
+      const token = holding("0");
+      for (let request = 0; request < 3; request += 1) {
+        const failure = await expectCode(
+          () => authorize(validator, rationed, token, REQUIREMENTS),
+          "ERR_REQUIREMENTS_NOT_MET",
+        );
+        expect(failure.cause).toMatchObject({ status: 403, code: "permission_denied" });
+      }
+      expect(standIn.requests).toHaveLength(1);
+    });
+
+    it("keys requirements by what they mean, not how they are written", async () => {
+      const token = holding("0");
+      for (const requirements of [
+        REQUIREMENTS,
+        { minTokenBalance: 2, contractAddress: CONTRACT },
+        { contractAddress: CONTRACT, minTokenBalance: 2n },
+        { contractAddress: CONTRACT, minTokenBalance: "2.000" },
+      ]) {
+        await expectCode(
+          () => authorize(validator, rationed, token, requirements),
+          "ERR_REQUIREMENTS_NOT_MET",
+        );
+      }
+      expect(standIn.requests).toHaveLength(1);
+      await expectCode(
+        () => authorize(validator, rationed, token, { ...REQUIREMENTS, minTokenBalance: "3" }),
+        "ERR_REQUIREMENTS_NOT_MET",
+      );
+      expect(standIn.requests).toHaveLength(2);
+    });
+
+    it("remembers per token and per validator: another token or validator asks again", async () => {
+      await expectCode(
+        () => authorize(validator, rationed, holding("0"), REQUIREMENTS),
+        "ERR_REQUIREMENTS_NOT_MET",
+      );
+      const token = holding("0");
+      await expectCode(
+        () => authorize(validator, rationed, token, REQUIREMENTS),
+        "ERR_REQUIREMENTS_NOT_MET",
+      );
+      await expectCode(
+        () => authorize(issuer.validator(), rationed, token, REQUIREMENTS),
+        "ERR_REQUIREMENTS_NOT_MET",
+      );
+      expect(standIn.requests).toHaveLength(3);
+    });
+
+    it("does not remember an outage, nor a success", async () => {
+      standIn.setHandler(() => error(503, undefined, "Try again later"));
+      const token = holding("0");
+      for (let request = 0; request < 2; request += 1) {
+        await expect(authorize(validator, rationed, token, REQUIREMENTS)).rejects.toSatisfy(
+          isPicketApiError,
+        );
+      }
+      standIn.setHandler(undefined);
+      standIn.balance = "5";
+      await authorize(validator, rationed, token, REQUIREMENTS);
+      await authorize(validator, rationed, token, REQUIREMENTS);
+      expect(standIn.requests).toHaveLength(4);
+    });
+
+    it("takes revalidateCooldown in milliseconds, at least 1_000", async () => {
+      const short = createPicketClient({
+        secretKey: standIn.secretKey,
+        baseUrl: standIn.baseUrl,
+        clock: clock.now,
+        revalidateCooldown: 5_000,
+      });
+      const token = holding("0");
+      await expectCode(
+        () => authorize(validator, short, token, REQUIREMENTS),
+        "ERR_REQUIREMENTS_NOT_MET",
+      );
+      clock.advance(4_999);
+      await expectCode(
+        () => authorize(validator, short, token, REQUIREMENTS),
+        "ERR_REQUIREMENTS_NOT_MET",
+      );
+      expect(standIn.requests).toHaveLength(1);
+      clock.advance(1);
+      await expectCode(
+        () => authorize(validator, short, token, REQUIREMENTS),
+        "ERR_REQUIREMENTS_NOT_MET",
+      );
+      expect(standIn.requests).toHaveLength(2);
+      for (const revalidateCooldown of [0, 999, Number.NaN, "60s"]) {
+        expect(() =>
+          createPicketClient({
+            secretKey: "sk_a",
+            revalidateCooldown: revalidateCooldown as number,
+          }),
+        ).toThrow(
+          new TypeError(
+            "options.revalidateCooldown must be a finite number of milliseconds >= 1000",
+          ),
+        );
+      }
+    });
+
+    it("rations a client made otherwise too, with the 60 s default", async () => {
+      const calls: string[] = [];
+      const foreign = {
+        authz: async (request: { accessToken: string }) => {
+          calls.push(request.accessToken);
+          return picket.authz({ ...request, requirements: REQUIREMENTS, revalidate: true });
+        },
+      } as unknown as PicketClient;
+      const token = holding("0");
+      for (let request = 0; request < 5; request += 1) {
+        await expectCode(
+          () => authorize(validator, foreign, token, REQUIREMENTS),
+          "ERR_REQUIREMENTS_NOT_MET",
+        );
+      }
+      expect(calls).toEqual([token]);
+    });
+
+    it.each([
+      ["short of balance at Picket too", "0"],
+      ["with enough balance at Picket", "5"],
+    ])(
+      "64 concurrent requests over 32 spellings of one token (16 each of it and its high-S twin), %s: at most 1 call",
+      async (_case, balance) => {
+        standIn.balance = balance;
+        const token = holding("0");
+        const variants = [...spellings(token), ...spellings(highSTwin(token))];
+        expect(new Set(variants).size).toBe(32);
+        const inputs = new Set(variants);
+
+        // Picket answers only once every request has been judged locally and has asked.
+        let release: () => void = () => undefined;
+        const gate = new Promise<void>((resolve) => {
+          release = resolve;
+        });
+        let judged = 0;
+        const counting: Validator = {
+          ...validator,
+          validate(accessToken, requirements) {
+            const verdict = validator.validate(accessToken, requirements);
+            if (inputs.has(accessToken)) {
+              verdict.catch(() => {
+                judged += 1;
+                if (judged === 64) setImmediate(release);
+              });
+            }
+            return verdict;
+          },
+        };
+        standIn.setHandler(async (request, fallback) => {
+          await gate;
+          return fallback(request);
+        });
+
+        const results = await Promise.allSettled(
+          Array.from({ length: 64 }, (_, index) =>
+            authorize(counting, rationed, variants[index % 32] as string, REQUIREMENTS),
+          ),
+        );
+        expect(standIn.requests.length).toBeLessThanOrEqual(1);
+        for (const result of results) {
+          if (result.status === "rejected") {
+            expect(isPicketValidationError(result.reason), String(result.reason)).toBe(true);
+          } else {
+            expect(result.value.claims.tokenBalances?.contractAddress?.[CONTRACT]).toBe(balance);
+          }
+        }
+      },
+    );
   });
 
   describe("when Picket answers with an error", () => {

@@ -23,10 +23,19 @@ export async function readAnswer(response: Response): Promise<Answer> {
   return { status: response.status, headers: response.headers, text, body };
 }
 
-/** GETs `url` with this `Authorization` header (none when `undefined`), and reads the answer. */
-export async function get(url: string, authorization?: string): Promise<Answer> {
+/**
+ * GETs `url` with this `Authorization` header (none when `undefined`) and any other `headers`,
+ * and reads the answer.
+ */
+export async function get(
+  url: string,
+  authorization?: string,
+  headers: Record<string, string> = {},
+): Promise<Answer> {
   return readAnswer(
-    await fetch(url, { headers: authorization === undefined ? {} : { authorization } }),
+    await fetch(url, {
+      headers: authorization === undefined ? headers : { ...headers, authorization },
+    }),
   );
 }
 

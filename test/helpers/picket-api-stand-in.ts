@@ -44,11 +44,40 @@ export interface PicketApiStandIn {
 
 const API_BASE = "/api/v1";
 const OWNERSHIP = /^\/chains\/([^/]+)\/wallets\/([^/]+)\/tokenOwnership$/;
+const CHAIN = /^\/chains\/([^/]+)$/;
+
+/** The chains the stand-in supports, as Picket describes them. */
+export const STAND_IN_CHAINS = [
+  {
+    chainSlug: "ethereum",
+    chainID: 1,
+    chainType: "ethereum",
+    chainName: "Ethereum",
+    publicRPC: "https://cloudflare-eth.com",
+    authorizationSupported: true,
+  },
+  {
+    chainSlug: "polygon",
+    chainID: 137,
+    chainType: "ethereum",
+    chainName: "Polygon",
+    publicRPC: "https://polygon-rpc.com",
+    authorizationSupported: true,
+  },
+  {
+    chainSlug: "solana",
+    chainID: 0,
+    chainType: "solana",
+    chainName: "Solana",
+    publicRPC: "https://api.mainnet-beta.solana.com",
+    authorizationSupported: true,
+  },
+] as const;
 
 /**
- * Starts a stand-in Picket API: `/auth/nonce`, `/auth`, `/authz`, `/auth/validate` and
- * `tokenOwnership` behave as Picket's, tokens are minted by `issuer`, and a wrong secret key
- * answers 401 `api_key_invalid`.
+ * Starts a stand-in Picket API: `/auth/nonce`, `/auth`, `/authz`, `/auth/validate`,
+ * `tokenOwnership`, `GET /chains` and `GET /chains/{chain}` behave as Picket's, tokens are
+ * minted by `issuer`, and a wrong secret key answers 401 `api_key_invalid`.
  */
 export async function startPicketApiStandIn(options: {
   issuer: TestIssuer;
@@ -65,6 +94,7 @@ export async function startPicketApiStandIn(options: {
     if (request.headers.authorization !== expectedAuthorization) {
       return error(401, "api_key_invalid", "The provided API key is invalid");
     }
+    if (request.method === "GET") return chains(request.path);
     if (request.method !== "POST") return error(404, "resource_not_found", "No such endpoint");
     const body = (request.body ?? {}) as Record<string, unknown>;
     const ownership = OWNERSHIP.exec(request.path);
@@ -165,6 +195,14 @@ export async function startPicketApiStandIn(options: {
         server.closeAllConnections();
       }),
   };
+}
+
+/** `GET /chains` and `GET /chains/{chain}`. */
+function chains(path: string): StandInReply {
+  if (path === "/chains") return { json: { data: STAND_IN_CHAINS } };
+  const slug = CHAIN.exec(path)?.[1];
+  const chain = STAND_IN_CHAINS.find((known) => known.chainSlug === slug);
+  return chain === undefined ? error(404, "resource_not_found", "No such chain") : { json: chain };
 }
 
 /** Picket's error body. */

@@ -1,16 +1,17 @@
 import type { AddressInfo } from "node:net";
-import { type FastifyInstance, fastify } from "fastify";
+import { type FastifyInstance, type FastifyRequest, fastify } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { picketPlugin, picketPreHandler } from "../../src/http/fastify.js";
+import { type PicketAuthOptions, picketPlugin, picketPreHandler } from "../../src/http/fastify.js";
 import {
   adapterContract,
   adapterHarness,
   BROKEN,
-  keysDownValidator,
-  picketKind,
-  VIP,
+  CONTRACT,
+  contractRoutes,
 } from "../helpers/adapter-contract.js";
 import { bearer, get } from "../helpers/http.js";
+
+const OTHER_CONTRACT = "0x0000000000000000000000000000000000000bad";
 
 describe("Fastify picketPlugin over real HTTP", () => {
   const harness = adapterHarness();
@@ -19,43 +20,27 @@ describe("Fastify picketPlugin over real HTTP", () => {
   let origin: string;
 
   beforeAll(async () => {
-    const deadValidator = await keysDownValidator(issuer.projectId);
+    const routes = await contractRoutes<FastifyRequest>(harness, {
+      cookieHeader: (request) => request.headers.cookie,
+      path: (request) => new URL(request.url, "http://x").pathname,
+      isFrameworkRequest: (request) =>
+        request.raw !== undefined && request.routeOptions !== undefined,
+    });
     app = fastify();
     await app.register(picketPlugin, { validator });
     app.setErrorHandler((error: Error, _request, reply) => {
       reply.code(500).send({ handledBy: "error-handler", name: error.name });
     });
-    app.get("/me", { preHandler: app.picketAuth() }, async (request) => {
-      handled.push("/me");
-      return { walletAddress: request.picket?.walletAddress, chain: request.picket?.chain };
-    });
-    app.get("/vip", { preHandler: app.picketAuth(VIP) }, async (request) => {
-      handled.push("/vip");
-      return { vip: true, walletAddress: request.picket?.walletAddress };
-    });
-    app.get(
-      "/maybe",
-      { preHandler: picketPreHandler({ validator, optional: true }) },
-      async (request) => {
-        handled.push("/maybe");
-        return {
-          picket: picketKind(request.picket),
-          walletAddress: request.picket?.walletAddress ?? null,
-        };
-      },
-    );
-    app.get(
-      "/keys-down",
-      { preHandler: picketPreHandler({ validator: deadValidator }) },
-      async () => {
-        handled.push("/keys-down");
-        return { ok: true };
-      },
-    );
-    app.get("/broken", { preHandler: app.picketAuth(BROKEN) }, async () => {
-      handled.push("/broken");
-      return { ok: true };
-    });
+    for (const route of routes) {
+      // Routes with only the requirements go through the plugin, the others through picketPreHandler.
+      const preHandler = route.plain
+        ? app.picketAuth(route.options.requirements)
+        : picketPreHandler(route.options);
+      app.get(route.path, { preHandler }, async (request) => {
+        handled.push(route.path);
+        return route.body(request.picket);
+      });
+    }
     app.get("/unguarded", async (request) => ({ picket: request.picket }));
     await app.listen({ port: 0, host: "127.0.0.1" });
     origin = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
@@ -71,6 +56,7 @@ describe("Fastify picketPlugin over real HTTP", () => {
     picket: "request.picket",
     anonymousPicket: null,
     errorHandler: "Fastify's error handler",
+    build: (options) => picketPreHandler(options as PicketAuthOptions),
   });
 
   it("decorates request.picket with null on routes without the preHandler", async () => {
@@ -85,10 +71,63 @@ describe("Fastify picketPlugin over real HTTP", () => {
     expect(injected.json()).toMatchObject({ error: "ERR_TOKEN_MISSING" });
   });
 
-  it("refuses to be registered or created without a validator", async () => {
+  it("fastify.picketAuth(requirements) throws a TypeError when the route is built", () => {
+    expect(() => app.picketAuth(BROKEN)).toThrow(TypeError);
+    expect(() => app.picketAuth(BROKEN)).toThrow(
+      /^fastify\.picketAuth: requirements\.minTokenBalance/,
+    );
+    expect(() => app.picketAuth("vip" as never)).toThrow(TypeError);
+  });
+
+  it("refuses to be registered or created without a validator, or with malformed requirements", async () => {
     expect(() => picketPreHandler({} as never)).toThrow(TypeError);
     const bare = fastify();
     await expect(bare.register(picketPlugin, {} as never).ready()).rejects.toThrow(TypeError);
     await bare.close();
+    const broken = fastify();
+    await expect(
+      broken.register(picketPlugin, { validator, requirements: BROKEN }).ready(),
+    ).rejects.toThrow(/^picketPlugin: requirements\.minTokenBalance/);
+    await broken.close();
+  });
+});
+
+describe("Fastify route requirements over the plugin's", () => {
+  const { issuer, validator } = adapterHarness();
+  let app: FastifyInstance;
+  let origin: string;
+
+  beforeAll(async () => {
+    app = fastify();
+    await app.register(picketPlugin, { validator, requirements: { contractAddress: CONTRACT } });
+    const answer = async () => ({ ok: true });
+    app.get("/plugin", { preHandler: app.picketAuth() }, answer);
+    // Leans on the plugin's contract: valid only once merged.
+    app.get("/two", { preHandler: app.picketAuth({ minTokenBalance: 2 }) }, answer);
+    app.get("/other", { preHandler: app.picketAuth({ contractAddress: OTHER_CONTRACT }) }, answer);
+    origin = await app.listen({ port: 0, host: "127.0.0.1" });
+  });
+
+  afterAll(async () => {
+    await app.close();
+  });
+
+  const status = async (path: string, contractAddress: string, tokenBalance: string) =>
+    (await get(`${origin}${path}`, bearer(issuer.sign({ contractAddress, tokenBalance })))).status;
+
+  it("applies the plugin's requirements where the route adds none", async () => {
+    expect(await status("/plugin", CONTRACT, "1")).toBe(200);
+    expect(await status("/plugin", CONTRACT, "0")).toBe(403);
+  });
+
+  it("merges a route's keys over the plugin's, key by key", async () => {
+    expect(await status("/two", CONTRACT, "1")).toBe(403);
+    expect(await status("/two", CONTRACT, "2")).toBe(200);
+    expect(await status("/two", OTHER_CONTRACT, "5")).toBe(403);
+  });
+
+  it("lets a route's key replace the plugin's", async () => {
+    expect(await status("/other", OTHER_CONTRACT, "1")).toBe(200);
+    expect(await status("/other", CONTRACT, "5")).toBe(403);
   });
 });

@@ -1,11 +1,19 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { authenticate, picketErrorResponse, withPicket } from "../../src/http/fetch.js";
+import {
+  type AuthenticateOptions,
+  authenticate,
+  type PicketAuthOptions,
+  picketErrorResponse,
+  withPicket,
+} from "../../src/http/fetch.js";
 import { type PicketAccessToken, PicketValidationError } from "../../src/index.js";
 import {
+  adapterContract,
   adapterHarness,
   BROKEN,
   CONTRACT,
+  contractRoutes,
   expectNoSecrets,
   keysDownValidator,
   SECRET_BALANCE,
@@ -15,7 +23,7 @@ import {
   WALLET,
 } from "../helpers/adapter-contract.js";
 import { expectCode } from "../helpers/expect-code.js";
-import { bearer, closeServer, get, listenOnLoopback, readAnswer } from "../helpers/http.js";
+import { bearer, closeServer, listenOnLoopback, readAnswer } from "../helpers/http.js";
 
 function request(authorization?: string, path = "/"): Request {
   return new Request(`http://app.test${path}`, {
@@ -75,6 +83,64 @@ describe("fetch adapter", () => {
       await expect(authenticate(rich, validator, VIP)).resolves.toMatchObject({
         tokenBalance: "2",
       });
+    });
+    it("rejects with the fixed public message; code, status and failures say why", async () => {
+      const error = await expectCode(
+        () => authenticate(request(bearer(tokenWithSecrets(issuer))), validator, VIP),
+        "ERR_REQUIREMENTS_NOT_MET",
+      );
+      expect(error.message).toBe("The wallet does not meet this resource's token requirements");
+      expect(error.status).toBe(403);
+      expect(error.message).not.toContain(SECRET_BALANCE);
+      // The validator's own error, with its detail, for logs; its failures are kept.
+      const cause = error.cause as PicketValidationError;
+      expect(cause).toBeInstanceOf(PicketValidationError);
+      expect(cause.message).toContain(SECRET_BALANCE);
+      expect(error.failures.length).toBeGreaterThan(0);
+      expect(error.failures).toBe(cause.failures);
+      const missing = await expectCode(
+        () => authenticate(request(), validator),
+        "ERR_TOKEN_MISSING",
+      );
+      expect(missing.message).toBe("A Bearer access token is required");
+    });
+
+    it("rejects malformed requirements with a TypeError, before reading the request", async () => {
+      for (const incoming of [request(), request(bearer(issuer.sign()))]) {
+        await expect(authenticate(incoming, validator, BROKEN)).rejects.toThrow(
+          /^authenticate: requirements\.minTokenBalance/,
+        );
+      }
+    });
+
+    it("takes getToken and onError: onError is told once, with the Request", async () => {
+      const told: [string, Request][] = [];
+      const options: AuthenticateOptions = {
+        getToken: (incoming) => incoming.headers.get("x-token"),
+        onError: (error, incoming) => {
+          told.push([String(error.code), incoming]);
+        },
+      };
+      const token = issuer.sign({ walletAddress: WALLET, sub: `ethereum:${WALLET}` });
+      const incoming = new Request("http://app.test/", { headers: { "x-token": token } });
+      await expect(authenticate(incoming, validator, undefined, options)).resolves.toMatchObject({
+        walletAddress: WALLET,
+      });
+      const anonymous = request(bearer(token));
+      await expectCode(
+        () => authenticate(anonymous, validator, undefined, options),
+        "ERR_TOKEN_MISSING",
+      );
+      expect(told).toEqual([["ERR_TOKEN_MISSING", anonymous]]);
+      expect(told[0]?.[1]).toBe(anonymous);
+    });
+
+    it("ignores optional: it resolves with claims or rejects", async () => {
+      const options = { optional: true } as never;
+      await expectCode(
+        () => authenticate(request(), validator, undefined, options),
+        "ERR_TOKEN_MISSING",
+      );
     });
   });
 
@@ -211,6 +277,17 @@ describe("fetch adapter", () => {
       expect((await vip(request(bearer(rich)))).status).toBe(200);
     });
 
+    it("holds requests to the requirements as they were when the route was built", async () => {
+      const requirements: Record<string, unknown> = { ...VIP, tokenIds: undefined };
+      const route = withPicket(echo, { validator, requirements });
+      requirements.minTokenBalance = 100;
+      requirements.contractAddress = "lots";
+      const rich = issuer.sign({ contractAddress: CONTRACT, tokenBalance: "2" });
+      expect((await route(request(bearer(rich)))).status).toBe(200);
+      const poor = issuer.sign({ contractAddress: CONTRACT, tokenBalance: "0" });
+      expect((await route(request(bearer(poor)))).status).toBe(403);
+    });
+
     it("optional: runs the handler with picket undefined for an anonymous request", async () => {
       const answer = await readAnswer(await maybe(request()));
       expect(answer.status).toBe(200);
@@ -227,23 +304,30 @@ describe("fetch adapter", () => {
     });
 
     it("rejects with errors that are not validation errors instead of answering 401", async () => {
-      const handler = withPicket(echo, { validator, requirements: BROKEN });
-      await expect(handler(request(bearer(issuer.sign())))).rejects.toThrow(TypeError);
+      const bug = new TypeError("a bug in getToken");
+      const handler = withPicket(echo, { validator, getToken: () => Promise.reject(bug) });
+      await expect(handler(request(bearer(issuer.sign())))).rejects.toBe(bug);
+      const wrongType = withPicket(echo, { validator, getToken: () => 42 as never });
+      await expect(wrongType(request())).rejects.toThrow(/getToken must return a string/);
       expect(calls).toEqual([]);
     });
 
-    it("refuses to be created without a validator", () => {
+    it("refuses to be created without a validator or with malformed requirements", () => {
       expect(() => withPicket(echo, {} as never)).toThrow(TypeError);
+      expect(() => withPicket(echo, { validator, requirements: BROKEN })).toThrow(
+        /^withPicket: requirements\.minTokenBalance/,
+      );
     });
   });
 
   describe("withPicket served over real HTTP by node:http", () => {
+    const harness = adapterHarness();
     let server: Server;
     let origin: string;
 
     /** The glue a Node host needs: IncomingMessage to Request, Response back to ServerResponse. */
     function serveFetchHandler(
-      routes: Record<string, (request: Request) => Promise<Response>>,
+      routes: Map<string, (request: Request) => Promise<Response>>,
     ): (incoming: IncomingMessage, outgoing: ServerResponse) => void {
       return (incoming, outgoing) => {
         const headers = new Headers();
@@ -252,7 +336,7 @@ describe("fetch adapter", () => {
           else if (Array.isArray(value)) for (const item of value) headers.append(name, item);
         }
         const url = new URL(incoming.url ?? "/", `http://${incoming.headers.host ?? "127.0.0.1"}`);
-        const route = routes[url.pathname];
+        const route = routes.get(url.pathname);
         const answer = route
           ? route(new Request(url, { method: incoming.method ?? "GET", headers }))
           : Promise.resolve(new Response("not found", { status: 404 }));
@@ -264,24 +348,31 @@ describe("fetch adapter", () => {
             outgoing.writeHead(response.status);
             outgoing.end(Buffer.from(await response.arrayBuffer()));
           },
-          () => {
+          (error: Error) => {
             outgoing.writeHead(500, { "content-type": "application/json" });
-            outgoing.end(JSON.stringify({ handledBy: "host" }));
+            outgoing.end(JSON.stringify({ handledBy: "error-handler", name: error.name }));
           },
         );
       };
     }
 
     beforeAll(async () => {
-      const handler = (_request: Request, picket: PicketAccessToken | undefined) =>
-        Response.json({ walletAddress: picket?.walletAddress ?? null });
-      server = createServer(
-        serveFetchHandler({
-          "/me": withPicket(handler, { validator }),
-          "/vip": withPicket(handler, { validator, requirements: VIP }),
-          "/broken": withPicket(handler, { validator, requirements: BROKEN }),
-        }),
-      );
+      const routes = await contractRoutes<Request>(harness, {
+        cookieHeader: (request) => request.headers.get("cookie") ?? undefined,
+        path: (request) => new URL(request.url).pathname,
+        isFrameworkRequest: (request) => request instanceof Request,
+      });
+      const handlers = new Map<string, (request: Request) => Promise<Response>>();
+      for (const route of routes) {
+        handlers.set(
+          route.path,
+          withPicket((_request, picket) => {
+            harness.handled.push(route.path);
+            return Response.json(route.body(picket));
+          }, route.options),
+        );
+      }
+      server = createServer(serveFetchHandler(handlers));
       origin = await listenOnLoopback(server);
     });
 
@@ -289,30 +380,13 @@ describe("fetch adapter", () => {
       await closeServer(server);
     });
 
-    const call = (path: string, authorization?: string) => get(`${origin}${path}`, authorization);
-
-    it("answers 200 with the claims, 401 without a token and 403 for unmet requirements", async () => {
-      const token = issuer.sign({ walletAddress: WALLET, sub: `ethereum:${WALLET}` });
-      const ok = await call("/me", bearer(token));
-      expect(ok.status).toBe(200);
-      expect(ok.body).toEqual({ walletAddress: WALLET });
-
-      const missing = await call("/me");
-      expect(missing.status).toBe(401);
-      expect(missing.body.error).toBe("ERR_TOKEN_MISSING");
-      expect(missing.headers.get("www-authenticate")).toBe('Bearer realm="picket"');
-
-      const unmet = await call("/vip", bearer(token));
-      expect(unmet.status).toBe(403);
-      expect(unmet.body.error).toBe("ERR_REQUIREMENTS_NOT_MET");
-      expect(unmet.headers.get("www-authenticate")).toContain('error="insufficient_scope"');
-      expect(unmet.text.toLowerCase()).not.toContain(WALLET.toLowerCase());
-    });
-
-    it("leaves non-validation errors to the host (500 from the host, not 401)", async () => {
-      const answer = await call("/broken", bearer(issuer.sign()));
-      expect(answer.status).toBe(500);
-      expect(answer.body).toEqual({ handledBy: "host" });
+    adapterContract({
+      ...harness,
+      origin: () => origin,
+      picket: "the handler's picket",
+      anonymousPicket: undefined,
+      errorHandler: "the host",
+      build: (options) => withPicket(() => new Response(), options as PicketAuthOptions),
     });
   });
 });

@@ -359,7 +359,7 @@ describe("KeyStore fetching, through the validator", () => {
       projectId: issuer.projectId,
       jwks: issuer.jwks,
       fetch,
-      ...good,
+      onEvent: good.onEvent,
     });
     await validator.ready();
     expect((await validator.validate(issuer.sign())).aud).toBe(issuer.projectId);
@@ -368,7 +368,7 @@ describe("KeyStore fetching, through the validator", () => {
       projectId: issuer.projectId,
       jwks: { keys: [{ kty: "oct", k: "AA" }] },
       fetch,
-      ...bad,
+      onEvent: bad.onEvent,
     });
     expect((await rejection(() => refused.ready())).code).toBe("ERR_JWKS_INVALID");
     expect((await rejection(() => refused.ready())).code).toBe("ERR_JWKS_INVALID");
@@ -382,7 +382,7 @@ describe("KeyStore fetching, through the validator", () => {
       () => new Promise<Response>((resolve) => setTimeout(() => resolve(json(jwksText)), 20)),
     );
     const events = recorder();
-    const validator = remote({ fetch, ...events });
+    const validator = remote({ fetch, onEvent: events.onEvent });
     await validator.ready();
     expect(validator.validateSync(issuer.sign()).aud).toBe(issuer.projectId);
     expect(requests.map((request) => request.url)).toEqual([URI]);
@@ -417,7 +417,7 @@ describe("KeyStore fetching, through the validator", () => {
       fetch,
       clock: () => now,
       jwksCache: { maxAge: 1_000, staleIfError: 1_000 },
-      ...events,
+      onEvent: events.onEvent,
     });
     await validator.ready();
     now = 5_000;

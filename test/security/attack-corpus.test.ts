@@ -1171,11 +1171,12 @@ describe("attack corpus", () => {
 
   it("a hostile kid never reaches the key set URL: only the configured URI is fetched", async () => {
     const requested: string[] = [];
+    let now = NOW_MS;
     const validator = createValidator({
       projectId,
-      clock,
+      clock: () => now,
       jwksUri: "https://keys.example/.well-known/jwks.json",
-      jwksCache: { cooldown: 0 },
+      jwksCache: { cooldown: 1_000 },
       fetch: (async (input: RequestInfo | URL) => {
         requested.push(String(input));
         return new Response(JSON.stringify(issuer.jwks), {
@@ -1184,6 +1185,7 @@ describe("attack corpus", () => {
       }) as typeof fetch,
     });
     for (const [, kid] of INJECTION_KIDS) {
+      now += 1_000; // past the cooldown, so that each hostile kid may make its own request
       const { outcome } = await outcomeOf(() => validator.validate(issued({}, head({ kid }))));
       expect(outcome, JSON.stringify(kid)).toBe("ERR_KEY_NOT_FOUND");
     }

@@ -557,7 +557,7 @@ describe("createValidator option checks", () => {
 
   it("accepts zero times", () => {
     expect(() =>
-      createValidator({ projectId, clockTolerance: 0, maxTokenAge: 0, jwksCache: { maxAge: 0 } }),
+      createValidator({ projectId, clockTolerance: 0, maxTokenAge: 0, jwksCache: { timeout: 0 } }),
     ).not.toThrow();
   });
 

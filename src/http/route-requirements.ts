@@ -1,0 +1,51 @@
+import { normalizeRequirements } from "../requirements/normalize-requirements.js";
+import type { Requirements } from "../types.js";
+
+/**
+ * A route's requirements, checked when the route is built: malformed ones throw a `TypeError`
+ * that names the adapter, at start-up rather than as a 500 on every request. Returns a frozen
+ * copy (arrays too), so that what was checked is what every request is held to, and so that
+ * the validator's memo of normalized requirements holds one entry per route.
+ */
+export function checkRouteRequirements(
+  adapter: string,
+  requirements: Requirements | undefined,
+): Requirements | undefined {
+  // `null`, like `undefined`, is no requirements, as the validator reads it.
+  if (requirements === undefined || requirements === null) return undefined;
+  normalizeOrExplain(adapter, requirements);
+  const copy: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(requirements)) {
+    if (value !== undefined) copy[key] = Array.isArray(value) ? Object.freeze([...value]) : value;
+  }
+  return Object.freeze(copy) as Requirements;
+}
+
+// Requirement objects that passed the check, for adapters called once per request.
+const checked = new WeakSet<object>();
+
+/**
+ * For adapters that are handed requirements on every call (`authenticate`): the check of
+ * {@link checkRouteRequirements}, done once per requirements object, and before the request is
+ * read, so that a malformed object fails every call alike. An object changed after its check is
+ * checked again by the validator itself.
+ */
+export function checkRequirementsOnce(
+  adapter: string,
+  requirements: Requirements | undefined,
+): Requirements | undefined {
+  if (requirements === undefined || requirements === null) return undefined;
+  if (checked.has(requirements)) return requirements;
+  normalizeOrExplain(adapter, requirements);
+  checked.add(requirements);
+  return requirements;
+}
+
+function normalizeOrExplain(adapter: string, requirements: Requirements): void {
+  try {
+    normalizeRequirements(requirements);
+  } catch (error) {
+    if (!(error instanceof TypeError)) throw error;
+    throw new TypeError(`${adapter}: ${error.message}`, { cause: error });
+  }
+}

@@ -1,0 +1,202 @@
+import { describe, expect, it } from "vitest";
+import { createValidator, type ValidatorOptions } from "../src/index.js";
+import { resolveOptions } from "../src/resolve-options.js";
+
+const projectId = "7a9c8a54-3c4e-4e1b-9a8f-2f1f6c9b0d11";
+
+function refusal(options: unknown): string {
+  try {
+    resolveOptions(options as ValidatorOptions);
+  } catch (error) {
+    expect(error).toBeInstanceOf(TypeError);
+    return (error as TypeError).message;
+  }
+  throw new Error(`accepted ${JSON.stringify(options)}`);
+}
+
+describe("resolveOptions: unknown keys", () => {
+  it.each([
+    [{ projectId, jwksURI: "https://x.example/jwks" }, "options.jwksURI", "did you mean jwksUri?"],
+    [{ projectID: projectId }, "options.projectID", "did you mean projectId?"],
+    [{ projectId, clocktolerance: 5 }, "options.clocktolerance", "did you mean clockTolerance?"],
+    [{ projectId, algorithm: ["ES256"] }, "options.algorithm", "did you mean algorithms?"],
+    [{ projectId, maxTokenSize: 1 }, "options.maxTokenSize", "did you mean maxTokenAge?"],
+    [{ projectId, onevent: () => {} }, "options.onevent", "did you mean onEvent?"],
+    [
+      { projectId, jwksCache: { maxage: 60_000 } },
+      "options.jwksCache.maxage",
+      "did you mean jwksCache.maxAge?",
+    ],
+    [
+      { projectId, jwksCache: { coolDown: 5_000 } },
+      "options.jwksCache.coolDown",
+      "did you mean jwksCache.cooldown?",
+    ],
+    [
+      { projectId, jwksCache: { staleWhileError: 1 } },
+      "options.jwksCache.staleWhileError",
+      "did you mean jwksCache.staleIfError?",
+    ],
+    [
+      { projectId, tokenCache: { maxSize: 10 } },
+      "options.tokenCache.maxSize",
+      "did you mean tokenCache.max?",
+    ],
+  ])("refuses %j, suggesting the nearest known key", (options, named, suggestion) => {
+    const message = refusal(options);
+    expect(message).toContain(`${named} is not an option of createValidator`);
+    expect(message).toContain(suggestion);
+  });
+
+  it("lists the known keys when none is near", () => {
+    expect(refusal({ projectId, somethingElseEntirely: 1 })).toBe(
+      "options.somethingElseEntirely is not an option of createValidator; known options: projectId, jwksUri, jwks, issuer, algorithms, clockTolerance, maxTokenAge, requirements, clock, fetch, maxTokenBytes, jwksCache, tokenCache, onEvent",
+    );
+    expect(refusal({ projectId, jwksCache: { refreshEvery: 1 } })).toContain(
+      "known options: maxAge, staleIfError, cooldown, timeout, maxKeys, maxBytes",
+    );
+  });
+
+  it("refuses an unknown key even when its value is undefined", () => {
+    expect(refusal({ projectId, jwksURI: undefined })).toContain("did you mean jwksUri?");
+  });
+
+  it("refuses unknown keys through createValidator too, before the missing projectId", () => {
+    expect(() => createValidator({ projectID: projectId } as never)).toThrow(
+      new TypeError(
+        "options.projectID is not an option of createValidator; did you mean projectId?",
+      ),
+    );
+  });
+});
+
+describe("resolveOptions: option groups", () => {
+  it.each([
+    [true, "options.tokenCache takes { max } or false, not true"],
+    ["on", "options.tokenCache takes { max } or false, not a string"],
+    [null, "options.tokenCache takes { max } or false, not null"],
+    [[], "options.tokenCache takes { max } or false, not an array"],
+    [10_000, "options.tokenCache takes { max } or false, not 10000"],
+  ])("refuses tokenCache: %j", (tokenCache, message) => {
+    expect(refusal({ projectId, tokenCache })).toBe(message);
+  });
+
+  it("takes tokenCache false, {} and { max }", () => {
+    expect(resolveOptions({ projectId, tokenCache: false }).tokenCacheMax).toBeUndefined();
+    expect(resolveOptions({ projectId, tokenCache: {} }).tokenCacheMax).toBe(10_000);
+    expect(resolveOptions({ projectId, tokenCache: { max: 5 } }).tokenCacheMax).toBe(5);
+  });
+
+  it.each([
+    [true, "not true"],
+    ["fast", "not a string"],
+    [null, "not null"],
+    [[], "not an array"],
+  ])("refuses jwksCache: %j", (jwksCache, tail) => {
+    expect(refusal({ projectId, jwksCache })).toBe(`options.jwksCache takes an object, ${tail}`);
+  });
+
+  it("keeps the type errors of wrongly typed values", () => {
+    expect(refusal({ projectId, maxTokenBytes: "8192" })).toBe(
+      "options.maxTokenBytes must be a positive integer (bytes)",
+    );
+    expect(refusal({ projectId, jwksCache: { maxKeys: 1.5 } })).toBe(
+      "options.jwksCache.maxKeys must be a positive integer (keys)",
+    );
+    expect(refusal({ projectId, tokenCache: { max: 0 } })).toBe(
+      "options.tokenCache.max must be a positive integer (tokens)",
+    );
+    expect(refusal({ projectId, clock: 5 })).toBe("options.clock must be a function");
+    expect(refusal({ projectId, issuer: "" })).toBe("options.issuer must be a non-empty string");
+  });
+});
+
+describe("resolveOptions: durations", () => {
+  it.each([
+    ["clockTolerance", "30s", 30],
+    ["clockTolerance", "500ms", 0.5],
+    ["maxTokenAge", "12h", 43_200],
+    ["maxTokenAge", "1 day", 86_400],
+  ] as const)("%s: %j equals the number %d (seconds)", (option, text, seconds) => {
+    expect(resolveOptions({ projectId, [option]: text })[option]).toBe(seconds);
+    expect(resolveOptions({ projectId, [option]: seconds })[option]).toBe(seconds);
+  });
+
+  it.each([
+    ["maxAge", "10m", 600_000],
+    ["maxAge", "1s", 1_000],
+    ["staleIfError", "24h", 86_400_000],
+    ["staleIfError", "2 hours", 7_200_000],
+    ["cooldown", "30s", 30_000],
+    ["cooldown", "1.5s", 1_500],
+    ["timeout", "500ms", 500],
+    ["timeout", "5 seconds", 5_000],
+  ] as const)("jwksCache.%s: %j equals the number %d (milliseconds)", (field, text, ms) => {
+    const fromText = resolveOptions({ projectId, jwksCache: { [field]: text } });
+    const fromNumber = resolveOptions({ projectId, jwksCache: { [field]: ms } });
+    expect(fromText.jwksCache[field]).toBe(ms);
+    expect(fromText.jwksCache).toEqual(fromNumber.jwksCache);
+  });
+
+  it("refuses a malformed duration string, naming the option and the expected forms", () => {
+    expect(refusal({ projectId, jwksCache: { maxAge: "10 minutes please" } })).toBe(
+      'options.jwksCache.maxAge: "10 minutes please" is not a duration; give a number of milliseconds or a string with a unit ("500ms", "30s", "10m", "24h", "1 day", "2 hours")',
+    );
+    expect(refusal({ projectId, maxTokenAge: "3600" })).toContain("a number of seconds");
+    expect(refusal({ projectId, clockTolerance: -1 })).toContain("options.clockTolerance");
+    expect(refusal({ projectId, jwksCache: { timeout: true } })).toContain(
+      "options.jwksCache.timeout must be a number of milliseconds",
+    );
+  });
+
+  it("still takes zero where no floor applies", () => {
+    const resolved = resolveOptions({
+      projectId,
+      clockTolerance: 0,
+      maxTokenAge: "0s",
+      jwksCache: { staleIfError: 0, timeout: 0 },
+    });
+    expect([resolved.clockTolerance, resolved.maxTokenAge]).toEqual([0, 0]);
+    expect([resolved.jwksCache.staleIfError, resolved.jwksCache.timeout]).toEqual([0, 0]);
+  });
+});
+
+describe("resolveOptions: key-cache floors", () => {
+  it("refuses maxAge: 600 (seconds written as milliseconds), naming the unit and the fix", () => {
+    expect(refusal({ projectId, jwksCache: { maxAge: 600 } })).toBe(
+      "options.jwksCache.maxAge is in milliseconds: 600 is 0.6 s; it must be at least 1000 ms (1 s); did you mean 600_000 (10 min)?",
+    );
+  });
+
+  it("refuses cooldown: 0 and cooldown: 30, with the unit", () => {
+    expect(refusal({ projectId, jwksCache: { cooldown: 0 } })).toBe(
+      "options.jwksCache.cooldown is in milliseconds: 0 is 0 s; it must be at least 1000 ms (1 s)",
+    );
+    expect(refusal({ projectId, jwksCache: { cooldown: 30 } })).toBe(
+      "options.jwksCache.cooldown is in milliseconds: 30 is 0.03 s; it must be at least 1000 ms (1 s); did you mean 30_000 (30 s)?",
+    );
+  });
+
+  it("refuses a string under the floor without guessing", () => {
+    expect(refusal({ projectId, jwksCache: { maxAge: "500ms" } })).toBe(
+      'options.jwksCache.maxAge is in milliseconds: "500ms" is 0.5 s; it must be at least 1000 ms (1 s)',
+    );
+  });
+
+  it("takes exactly 1 s, as a number or a string", () => {
+    for (const value of [1_000, "1s", "1000ms"]) {
+      const { jwksCache } = resolveOptions({
+        projectId,
+        jwksCache: { maxAge: value, cooldown: value },
+      });
+      expect([jwksCache.maxAge, jwksCache.cooldown]).toEqual([1_000, 1_000]);
+    }
+  });
+});
+
+describe("resolveOptions: suggestions stay relevant", () => {
+  it("does not guess from one or two letters", () => {
+    expect(refusal({ projectId, x: 1 })).toContain("known options:");
+    expect(refusal({ projectId, tokenCache: { ma: 1 } })).toContain("did you mean tokenCache.max?");
+  });
+});
