@@ -5,6 +5,7 @@
  * expectations. Tokens, key sets and the loopback JWKS URLs come in as `fixtures`, minted by
  * test/runtimes/mint-fixtures.ts.
  */
+import { Hono } from "hono";
 import {
   checkRequirements,
   createValidator,
@@ -13,6 +14,7 @@ import {
 } from "picket-validate";
 import { createPicketClient, isPicketApiError } from "picket-validate/client";
 import { authenticate, withPicket } from "picket-validate/fetch";
+import { picketAuth } from "picket-validate/hono";
 
 /** Past the default 30 s cooldown for tokens with an unknown `kid`. */
 const PAST_COOLDOWN_MS = 31_000;
@@ -65,6 +67,7 @@ function cases(fixtures) {
     ["decodeUnverified of a malformed token", () => decodeUnverified("a.b")],
     ["fetch authenticate", () => fetchAuthenticate(fixtures, offline)],
     ["fetch withPicket", () => fetchWithPicket(fixtures, offline)],
+    ["hono picketAuth", () => honoPicketAuth(fixtures, offline)],
     ["client nonce", () => clientNonce(fixtures, fixtures.picketApi.secretKey)],
     ["client with a wrong secret key", () => clientNonce(fixtures, "sk_wrong")],
   ];
@@ -167,13 +170,26 @@ async function fetchAuthenticate({ tokens }, validator) {
 }
 
 /** Anonymous 401, holder 200, visitor without the balance 403, each as JSON with its challenge. */
-async function fetchWithPicket({ tokens, requirements }, validator) {
+function fetchWithPicket({ tokens, requirements }, validator) {
   const handler = withPicket(
     (_request, picket) => Response.json({ walletAddress: picket?.walletAddress }),
     { validator, requirements: requirements.contract },
   );
+  return threeCallers(tokens, handler);
+}
+
+/** The same three callers through Hono's router and the Hono middleware. */
+function honoPicketAuth({ tokens, requirements }, validator) {
+  const app = new Hono();
+  app.get("/vip", picketAuth({ validator, requirements: requirements.contract }), (c) =>
+    c.json({ walletAddress: c.var.picket.walletAddress }),
+  );
+  return threeCallers(tokens, (request) => app.request(request));
+}
+
+async function threeCallers(tokens, handle) {
   const call = async (token) => {
-    const response = await handler(bearerRequest(token));
+    const response = await handle(bearerRequest(token));
     return {
       status: response.status,
       challenge: response.headers.get("www-authenticate"),

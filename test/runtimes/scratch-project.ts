@@ -47,13 +47,18 @@ export async function installBuiltPackage(dir: string): Promise<void> {
     dependencies?: Record<string, string>;
   };
   for (const dependency of Object.keys(manifest.dependencies ?? {})) {
-    const link = join(dir, "node_modules", dependency);
-    await mkdir(dirname(link), { recursive: true });
-    await symlink(join(ROOT, "node_modules", dependency), link, "dir");
+    await linkFromRoot(dir, dependency);
   }
 }
 
-/** A scratch ESM project with the built package installed and the suite's files beside it. */
+/** Makes this repository's copy of a package resolvable from `dir`. */
+async function linkFromRoot(dir: string, name: string): Promise<void> {
+  const link = join(dir, "node_modules", name);
+  await mkdir(dirname(link), { recursive: true });
+  await symlink(join(ROOT, "node_modules", name), link, "dir");
+}
+
+/** A scratch ESM project with the built package and Hono installed and the suite's files beside it. */
 export interface ScratchProject {
   readonly dir: string;
   /** Writes the fixtures module the entries import. */
@@ -68,6 +73,8 @@ export async function createScratchProject(): Promise<ScratchProject> {
     JSON.stringify({ name: "picket-runtime-suite", private: true, type: "module" }),
   );
   await installBuiltPackage(dir);
+  // The suite also runs the Hono middleware, whose framework an app installs itself.
+  await linkFromRoot(dir, "hono");
   for (const file of SUITE_FILES) await copyFile(join(HERE, file), join(dir, file));
   return {
     dir,

@@ -53,6 +53,7 @@ export const EXPECTED_OUTCOMES: Readonly<Record<string, string>> = {
   "decodeUnverified of a malformed token": "ERR_TOKEN_MALFORMED",
   "fetch authenticate": "ok",
   "fetch withPicket": "ok",
+  "hono picketAuth": "ok",
   "client nonce": "ok",
   "client with a wrong secret key": "PicketApiError",
 };
@@ -124,7 +125,8 @@ function expectDetails(report: SuiteReport, fixtures: SuiteFixtures): void {
     audienceMatches: true,
   });
   expect.soft(find(report, "fetch authenticate").detail).toEqual({ ...holder, tokenBalance: null });
-  expectWithPicket(find(report, "fetch withPicket").detail, fixtures);
+  expectThreeCallers(find(report, "fetch withPicket").detail, fixtures);
+  expectThreeCallers(find(report, "hono picketAuth").detail, fixtures);
   expect.soft(find(report, "client nonce").detail).toEqual({ nonce: NONCE });
   expect.soft(find(report, "client with a wrong secret key")).toMatchObject({
     status: 401,
@@ -132,7 +134,7 @@ function expectDetails(report: SuiteReport, fixtures: SuiteFixtures): void {
   });
 }
 
-function expectWithPicket(detail: unknown, fixtures: SuiteFixtures): void {
+function expectThreeCallers(detail: unknown, fixtures: SuiteFixtures): void {
   expect.soft(detail).toEqual({
     anonymous: {
       status: 401,
