@@ -1,9 +1,9 @@
 /**
- * The core's behaviour, written once for every runtime: plain ESM that uses only the package's
- * public API, `fetch`, `Request` and `Response`. It observes and reports each case by name with
- * the outcome it saw ("ok", an error code, or another error's name); the Node-side test holds the
- * expectations. Tokens, key sets and the loopback JWKS URLs come in as `fixtures`, minted by
- * test/runtimes/mint-fixtures.ts.
+ * The package's behaviour, written once for every runtime: plain ESM that uses only its public
+ * API (core, /fetch, /hono on a Hono app, /client), `fetch`, `Request` and `Response`. It
+ * observes and reports each case by name with the outcome it saw ("ok", an error code, or another
+ * error's name); the Node-side test holds the expectations. Tokens, key sets and the loopback
+ * URLs come in as `fixtures`, minted by test/runtimes/mint-fixtures.ts.
  */
 import { Hono } from "hono";
 import {
