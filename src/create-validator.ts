@@ -38,6 +38,11 @@ export interface Validator {
   refresh(): Promise<void>;
   /** Decodes a token without any check, for debugging and logging only. */
   decodeUnverified(token: string): DecodedToken;
+  /**
+   * The validator's own requirements (frozen), under which per-call and per-route requirements
+   * are merged key by key; `undefined` when it has none.
+   */
+  readonly requirements: Readonly<Requirements> | undefined;
 }
 
 /**
@@ -95,5 +100,15 @@ export function createValidator(options: ValidatorOptions): Validator {
     ready: () => store.ensureLoaded(),
     refresh: () => store.refresh(),
     decodeUnverified,
+    requirements: frozenCopy(resolved.requirements),
   };
+}
+
+function frozenCopy(requirements: Requirements | undefined): Readonly<Requirements> | undefined {
+  if (requirements === undefined) return undefined;
+  const copy: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(requirements)) {
+    copy[key] = Array.isArray(value) ? Object.freeze([...value]) : value;
+  }
+  return Object.freeze(copy) as Readonly<Requirements>;
 }

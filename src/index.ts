@@ -12,6 +12,7 @@ export { parseBearer } from "./shared/parse-bearer.js";
 export type {
   Amount,
   DecodedToken,
+  Duration,
   JwksCacheOptions,
   JwksFetchReason,
   PicketAccessToken,

@@ -12,14 +12,15 @@ export function requirementsKey(requirements: Requirements): string {
   return JSON.stringify([
     normalized.chain,
     normalized.contractAddress,
-    normalized.minTokenBalance?.toFixed(),
-    sorted(normalized.tokenIds?.map(String)),
+    normalized.minimum?.toFixed(),
+    sorted(normalized.mints),
+    sorted([...normalized.decimalIds].map(String)),
     sorted(normalized.collections),
     normalized.creatorAddress,
     sorted(normalized.allowedWallets),
   ]);
 }
 
-function sorted(values: readonly string[] | undefined): string[] | undefined {
+function sorted(values: Iterable<string> | undefined): string[] | undefined {
   return values === undefined ? undefined : [...new Set(values)].sort();
 }

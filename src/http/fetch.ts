@@ -39,7 +39,7 @@ export async function authenticate(
     // `optional` is not for authenticate: it resolves with claims or rejects.
     { ...options, validator, optional: false },
     readAuthorization,
-    checkRequirementsOnce("authenticate", requirements),
+    checkRequirementsOnce("authenticate", requirements, validator ?? {}),
   );
   const outcome = await guard(settings, request);
   if (!outcome.ok) {

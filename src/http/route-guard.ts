@@ -40,7 +40,11 @@ export function guardSettings<Req>(
   adapter: string,
   options: AdapterOptions<Req>,
   readAuthorization: (request: Req) => string | null | undefined,
-  requirements: Requirements | undefined = checkRouteRequirements(adapter, options?.requirements),
+  requirements: Requirements | undefined = checkRouteRequirements(
+    adapter,
+    options?.requirements,
+    options?.validator?.requirements,
+  ),
 ): GuardSettings<Req> {
   if (typeof options?.validator?.validate !== "function") {
     throw new TypeError(`${adapter} needs { validator }`);

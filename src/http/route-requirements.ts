@@ -1,19 +1,24 @@
-import { normalizeRequirements } from "../requirements/normalize-requirements.js";
+import {
+  mergeRequirements,
+  normalizeRequirements,
+} from "../requirements/normalize-requirements.js";
 import type { Requirements } from "../types.js";
 
 /**
- * A route's requirements, checked when the route is built: malformed ones throw a `TypeError`
- * that names the adapter, at start-up rather than as a 500 on every request. Returns a frozen
+ * A route's requirements, checked when the route is built, merged over the validator's own
+ * (`base`) as every call will merge them: malformed ones throw a `TypeError` that names the
+ * adapter, at start-up rather than as a 500 on every request. Returns a frozen
  * copy (arrays too), so that what was checked is what every request is held to, and so that
  * the validator's memo of normalized requirements holds one entry per route.
  */
 export function checkRouteRequirements(
   adapter: string,
   requirements: Requirements | undefined,
+  base: Requirements | undefined,
 ): Requirements | undefined {
   // `null`, like `undefined`, is no requirements, as the validator reads it.
   if (requirements === undefined || requirements === null) return undefined;
-  normalizeOrExplain(adapter, requirements);
+  normalizeOrExplain(adapter, requirements, base);
   const copy: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(requirements)) {
     if (value !== undefined) copy[key] = Array.isArray(value) ? Object.freeze([...value]) : value;
@@ -21,8 +26,8 @@ export function checkRouteRequirements(
   return Object.freeze(copy) as Requirements;
 }
 
-// Requirement objects that passed the check, for adapters called once per request.
-const checked = new WeakSet<object>();
+// Requirement objects that passed the check, per validator, for adapters called once per request.
+const checked = new WeakMap<object, WeakSet<object>>();
 
 /**
  * For adapters that are handed requirements on every call (`authenticate`): the check of
@@ -33,17 +38,27 @@ const checked = new WeakSet<object>();
 export function checkRequirementsOnce(
   adapter: string,
   requirements: Requirements | undefined,
+  validator: { readonly requirements?: Requirements | undefined },
 ): Requirements | undefined {
   if (requirements === undefined || requirements === null) return undefined;
-  if (checked.has(requirements)) return requirements;
-  normalizeOrExplain(adapter, requirements);
-  checked.add(requirements);
+  let passed = checked.get(validator);
+  if (passed === undefined) {
+    passed = new WeakSet();
+    checked.set(validator, passed);
+  }
+  if (passed.has(requirements)) return requirements;
+  normalizeOrExplain(adapter, requirements, validator.requirements);
+  passed.add(requirements);
   return requirements;
 }
 
-function normalizeOrExplain(adapter: string, requirements: Requirements): void {
+function normalizeOrExplain(
+  adapter: string,
+  requirements: Requirements,
+  base: Requirements | undefined,
+): void {
   try {
-    normalizeRequirements(requirements);
+    normalizeRequirements(mergeRequirements(base, requirements));
   } catch (error) {
     if (!(error instanceof TypeError)) throw error;
     throw new TypeError(`${adapter}: ${error.message}`, { cause: error });

@@ -37,7 +37,14 @@ const ENTRY_POINTS: Record<string, readonly string[]> = {
   "picket-validate/express": ["picketAuth"],
   "picket-validate/fastify": ["picketPlugin", "picketPreHandler"],
   "picket-validate/fetch": ["authenticate", "withPicket", "picketErrorResponse"],
-  "picket-validate/client": ["createPicketClient", "PicketApiError", "authorize"],
+  "picket-validate/hono": ["picketAuth"],
+  "picket-validate/client": [
+    "createPicketClient",
+    "PicketApiError",
+    "isPicketApiError",
+    "authorize",
+    "Picket",
+  ],
 };
 
 /**
