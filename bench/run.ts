@@ -44,7 +44,7 @@ function mint(index: number, header?: Record<string, unknown>): string {
       displayAddress: "vitalik.eth",
       contractAddress: CONTRACT,
       tokenBalance: "2.5",
-      tokenIds: ["1", "42"],
+      tokenBalances: { contractAddress: { [CONTRACT]: "2.5" } },
       tid: `00000000-0000-4000-8000-${String(index).padStart(12, "0")}`,
     },
     { expiresIn: 12 * 3600, ...(header === undefined ? {} : { header }) },

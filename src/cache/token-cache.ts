@@ -21,6 +21,8 @@ export interface CachedToken {
  */
 export class TokenCache {
   readonly #entries: LRUCache<string, CachedToken>;
+  readonly #seen = new Set<number>();
+  readonly #max: number;
   readonly #keyIsCurrent: (key: VerificationKey) => boolean;
   readonly #expectations: ClaimExpectations;
 
@@ -30,6 +32,7 @@ export class TokenCache {
     expectations: ClaimExpectations,
   ) {
     this.#entries = new LRUCache({ max });
+    this.#max = max;
     this.#keyIsCurrent = keyIsCurrent;
     this.#expectations = expectations;
   }
@@ -54,9 +57,19 @@ export class TokenCache {
     return entry;
   }
 
-  /** Remembers a token that has just passed every check up to its requirements. */
+  /**
+   * Remembers a token that has just passed every check up to its requirements, on its second
+   * sight: a token seen once is only marked, so that a stream of new tokens does not pay for
+   * cache entries (and their garbage) that no repeat would ever read.
+   */
   set(token: string, entry: CachedToken): void {
-    this.#entries.set(token, entry);
+    const mark = fingerprint(token);
+    if (this.#seen.has(mark)) {
+      this.#entries.set(token, entry);
+      return;
+    }
+    if (this.#seen.size >= this.#max) this.#seen.clear();
+    this.#seen.add(mark);
   }
 }
 
@@ -72,4 +85,16 @@ export function verdictFor(
   const result = evaluateRequirements(entry.claims, requirements);
   entry.checked = { requirements, result };
   return result;
+}
+
+/**
+ * A 31-bit mark of a token, from the last characters of its signature (random for ECDSA). A
+ * collision only caches a token on its first sight: the entry itself is keyed by the whole token.
+ */
+function fingerprint(token: string): number {
+  let hash = token.length;
+  for (let i = Math.max(0, token.length - 16); i < token.length; i += 1) {
+    hash = (Math.imul(hash, 31) + token.charCodeAt(i)) | 0;
+  }
+  return hash & 0x7fffffff;
 }

@@ -20,13 +20,17 @@ export async function fetchJwks(uri: string, options: FetchJwksOptions): Promise
   timer.unref?.();
   try {
     const response = await request(uri, options.fetch, controller.signal, options.timeout);
-    const body = await readBody(response, options.maxBytes, controller.signal, options.timeout);
+    const body = await readBody(uri, response, options, controller.signal);
     try {
       return parseJsonSafely(body);
     } catch (cause) {
-      throw new PicketValidationError("ERR_JWKS_INVALID", "The JWKS response is not JSON", {
-        cause,
-      });
+      throw new PicketValidationError(
+        "ERR_JWKS_INVALID",
+        `The JWKS response of ${uri} is not JSON`,
+        {
+          cause,
+        },
+      );
     }
   } finally {
     clearTimeout(timer);
@@ -47,7 +51,7 @@ async function request(
       headers: { accept: "application/json, application/jwk-set+json" },
     });
   } catch (cause) {
-    throw unavailable(signal, timeout, "could not be fetched", cause);
+    throw unavailable(uri, signal, timeout, `The JWKS at ${uri} could not be fetched`, cause);
   }
   if (response.status !== 200) {
     await response.body?.cancel().catch(() => undefined);
@@ -55,27 +59,30 @@ async function request(
       response.status >= 300 && response.status < 400 ? " (redirects are not followed)" : "";
     throw new PicketValidationError(
       "ERR_JWKS_UNAVAILABLE",
-      `The JWKS endpoint answered ${response.status}${detail}`,
+      `The JWKS endpoint ${uri} answered ${response.status}${detail}`,
     );
   }
   const type = response.headers.get("content-type");
   if (type !== null && !/\bjson\b|\+json\b/i.test(type)) {
     await response.body?.cancel().catch(() => undefined);
-    throw new PicketValidationError("ERR_JWKS_INVALID", `The JWKS response is ${type}, not JSON`);
+    throw new PicketValidationError(
+      "ERR_JWKS_INVALID",
+      `The JWKS response of ${uri} is ${type}, not JSON`,
+    );
   }
   return response;
 }
 
 async function readBody(
+  uri: string,
   response: Response,
-  maxBytes: number,
+  { maxBytes, timeout }: FetchJwksOptions,
   signal: AbortSignal,
-  timeout: number,
 ): Promise<string> {
   const declared = Number(response.headers.get("content-length") ?? "0");
   if (declared > maxBytes) {
     await response.body?.cancel().catch(() => undefined);
-    throw tooLarge(maxBytes);
+    throw tooLarge(uri, maxBytes);
   }
   if (response.body === null) return "";
   const reader = response.body.getReader();
@@ -88,33 +95,34 @@ async function readBody(
       size += value.byteLength;
       if (size > maxBytes) {
         await reader.cancel().catch(() => undefined);
-        throw tooLarge(maxBytes);
+        throw tooLarge(uri, maxBytes);
       }
       chunks.push(value);
     }
   } catch (cause) {
     if (cause instanceof PicketValidationError) throw cause;
-    throw unavailable(signal, timeout, "response could not be read", cause);
+    throw unavailable(uri, signal, timeout, `The JWKS response of ${uri} could not be read`, cause);
   }
   return concatText(chunks);
 }
 
-function tooLarge(maxBytes: number): PicketValidationError {
+function tooLarge(uri: string, maxBytes: number): PicketValidationError {
   return new PicketValidationError(
     "ERR_JWKS_INVALID",
-    `The JWKS response is larger than maxBytes (${maxBytes} bytes)`,
+    `The JWKS response of ${uri} is larger than maxBytes (${maxBytes} bytes)`,
   );
 }
 
 function unavailable(
+  uri: string,
   signal: AbortSignal,
   timeout: number,
-  what: string,
+  otherwise: string,
   cause: unknown,
 ): PicketValidationError {
   const message = signal.aborted
-    ? `The JWKS endpoint did not answer within ${timeout} ms`
-    : `The JWKS ${what}`;
+    ? `The JWKS endpoint ${uri} did not answer within ${timeout} ms`
+    : otherwise;
   return new PicketValidationError("ERR_JWKS_UNAVAILABLE", message, { cause });
 }
 

@@ -1,4 +1,5 @@
-import { decodeBase64Url, isCanonicalBase64Url } from "../verify/base64url.js";
+import { platform } from "#platform";
+import { isCanonicalBase64Url } from "../verify/base64url.js";
 
 // The y-coordinates (32 bytes, little-endian) of Ed25519's eight small-order points, and the two
 // non-canonical spellings (y >= p) that reduce to one of them. An encoding's top bit is the sign
@@ -26,7 +27,7 @@ const ED25519_KEY_BYTES = 32;
 export function isSmallOrderOkpKey(jwk: { crv?: unknown; x?: unknown }): boolean {
   if (jwk.crv !== "Ed25519") return false;
   if (typeof jwk.x !== "string" || !isCanonicalBase64Url(jwk.x)) return true;
-  const point = decodeBase64Url(jwk.x);
+  const point = platform.decodeBase64Url(jwk.x);
   if (point.length !== ED25519_KEY_BYTES) return true;
   point[ED25519_KEY_BYTES - 1] = (point[ED25519_KEY_BYTES - 1] as number) & 0x7f;
   let hex = "";

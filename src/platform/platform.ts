@@ -13,7 +13,7 @@ export type PlatformKey = object;
 export interface Platform {
   /** Whether {@link Platform.verifySync} and {@link Platform.importKeySync} exist here. */
   readonly synchronous: boolean;
-  /** Decodes canonical base64url (already checked) to bytes. */
+  /** Decodes base64url that `isCanonicalBase64Url` accepted, with the runtime's own decoder. */
   decodeBase64Url(part: string): Uint8Array;
   /** The bytes of an ASCII string (the signing input), as the verifier takes them. */
   asciiBytes(text: string): Uint8Array;

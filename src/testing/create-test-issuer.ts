@@ -11,6 +11,7 @@ import type { JSONWebKeySet, JWK } from "jose";
 import { PICKET_ISSUER } from "../constants.js";
 import { createValidator, type Validator } from "../create-validator.js";
 import type { PicketClaims, ValidatorOptions } from "../types.js";
+import { followRotations } from "./follow-rotations.js";
 import { type JwksServer, serveJwks } from "./serve-jwks.js";
 
 /** Options of {@link createTestIssuer}. */
@@ -58,11 +59,20 @@ export interface TestIssuer {
   readonly walletAddress: string;
   /** Mints a signed token; `claims` override the defaults. */
   sign(claims?: PicketClaims, options?: SignOptions): string;
-  /** A validator wired to this issuer's keys, fully offline. */
+  /**
+   * A validator wired to this issuer's keys, fully offline, that follows {@link TestIssuer.rotate}:
+   * after a rotation the new key validates at once and the old key's tokens no longer do. Given
+   * its own `jwks` or a `jwksUri`, it is a plain validator of those instead, which does not.
+   */
   validator(options?: Partial<ValidatorOptions>): Validator;
-  /** Replaces the key with a new one under a new `kid`, and returns that `kid`. */
+  /**
+   * Replaces the key with a new one under a new `kid`, and returns that `kid`. Validators made by
+   * {@link TestIssuer.validator} follow at once; a validator of {@link TestIssuer.serve}'s key set
+   * learns the new key on its next fetch: call its `refresh()`, since a fetch within the key
+   * set's `cooldown` is refused.
+   */
   rotate(): string;
-  /** Serves the current key set over real HTTP on 127.0.0.1. */
+  /** Serves the current key set over real HTTP on 127.0.0.1, as it is at each request. */
   serve(): Promise<JwksServer>;
 }
 
@@ -134,7 +144,10 @@ export function createTestIssuer(options: TestIssuerOptions = {}): TestIssuer {
       return `${input}.${signature.toString("base64url")}`;
     },
     validator(validatorOptions = {}) {
-      return createValidator({ projectId, jwks: { keys: [publicJwk] }, ...validatorOptions });
+      const build = () =>
+        createValidator({ projectId, jwks: { keys: [publicJwk] }, ...validatorOptions });
+      const ownKeys = validatorOptions.jwks === undefined && validatorOptions.jwksUri === undefined;
+      return ownKeys ? followRotations(build, () => generation) : build();
     },
     rotate() {
       generation += 1;

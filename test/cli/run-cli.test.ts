@@ -364,7 +364,7 @@ describe("runCli", () => {
         const notJson = await run(["jwks", "--uri", garbled.url]);
         expect(notJson.code).toBe(2);
         const [message, cause, ...rest] = lines(notJson.stderr);
-        expect(message).toBe(`ERR_JWKS_INVALID: The JWKS response is not JSON (${garbled.url})`);
+        expect(message).toBe(`ERR_JWKS_INVALID: The JWKS response of ${garbled.url} is not JSON`);
         expect(cause).toMatch(/^ {2}cause: .*\\u001b\[31m/);
         expect(rest).toEqual([]);
         expect(notJson.stderr).not.toMatch(RAW_CONTROL);

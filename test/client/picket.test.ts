@@ -174,7 +174,8 @@ describe("Picket: picket-node's class, validating locally", () => {
   });
 
   it("shares the top-level clock with the client, for the revalidation cooldown", async () => {
-    let now = Date.now();
+    // A second ahead, so that the token minted below (on the real clock) is never "issued in the future".
+    let now = Date.now() + 1000;
     const clocked = create({ clock: () => now });
     const token = issuer.sign({ tokenBalances: { contractAddress: { [CONTRACT]: "0" } } });
     const requirements = { contractAddress: CONTRACT, minTokenBalance: "1" };

@@ -79,13 +79,13 @@ describe("fetchJwks", () => {
   });
 
   it.each([
-    [302, "The JWKS endpoint answered 302 (redirects are not followed)"],
-    [300, "The JWKS endpoint answered 300 (redirects are not followed)"],
-    [399, "The JWKS endpoint answered 399 (redirects are not followed)"],
-    [400, "The JWKS endpoint answered 400"],
-    [404, "The JWKS endpoint answered 404"],
-    [204, "The JWKS endpoint answered 204"],
-    [503, "The JWKS endpoint answered 503"],
+    [302, `The JWKS endpoint ${URI} answered 302 (redirects are not followed)`],
+    [300, `The JWKS endpoint ${URI} answered 300 (redirects are not followed)`],
+    [399, `The JWKS endpoint ${URI} answered 399 (redirects are not followed)`],
+    [400, `The JWKS endpoint ${URI} answered 400`],
+    [404, `The JWKS endpoint ${URI} answered 404`],
+    [204, `The JWKS endpoint ${URI} answered 204`],
+    [503, `The JWKS endpoint ${URI} answered 503`],
   ])("answers %i with ERR_JWKS_UNAVAILABLE: %s", async (status, message) => {
     const { fetch } = stub(() => new Response(null, { status }));
     const error = await rejection(() => fetchJwks(URI, { ...limits, fetch }));
@@ -99,7 +99,7 @@ describe("fetchJwks", () => {
     );
     const error = await rejection(() => fetchJwks(URI, { ...limits, fetch }));
     expect(error.code).toBe("ERR_JWKS_INVALID");
-    expect(error.message).toBe("The JWKS response is text/html, not JSON");
+    expect(error.message).toBe(`The JWKS response of ${URI} is text/html, not JSON`);
   });
 
   it("accepts a response without a content type, and JSON subtypes", async () => {
@@ -127,7 +127,7 @@ describe("fetchJwks", () => {
     const error = await rejection(() =>
       fetchJwks(URI, { ...limits, maxBytes: 100, fetch: over.fetch }),
     );
-    expect(error.message).toBe("The JWKS response is larger than maxBytes (100 bytes)");
+    expect(error.message).toBe(`The JWKS response of ${URI} is larger than maxBytes (100 bytes)`);
   });
 
   it("refuses a declared length over maxBytes even when the body is absent", async () => {
@@ -136,14 +136,14 @@ describe("fetchJwks", () => {
     );
     const error = await rejection(() => fetchJwks(URI, { ...limits, fetch }));
     expect(error.code).toBe("ERR_JWKS_INVALID");
-    expect(error.message).toBe("The JWKS response is larger than maxBytes (1000 bytes)");
+    expect(error.message).toBe(`The JWKS response of ${URI} is larger than maxBytes (1000 bytes)`);
   });
 
   it("reads an absent body as empty text, which is not JSON", async () => {
     const { fetch } = stub(() => new Response(null, { status: 200 }));
     const error = await rejection(() => fetchJwks(URI, { ...limits, fetch }));
     expect(error.code).toBe("ERR_JWKS_INVALID");
-    expect(error.message).toBe("The JWKS response is not JSON");
+    expect(error.message).toBe(`The JWKS response of ${URI} is not JSON`);
     expect(error.cause).toBeInstanceOf(SyntaxError);
   });
 
@@ -151,7 +151,7 @@ describe("fetchJwks", () => {
     const { fetch } = stub(() => new Response(streamOf([Buffer.from('{"ke')], true)));
     const error = await rejection(() => fetchJwks(URI, { ...limits, fetch }));
     expect(error.code).toBe("ERR_JWKS_UNAVAILABLE");
-    expect(error.message).toBe("The JWKS response could not be read");
+    expect(error.message).toBe(`The JWKS response of ${URI} could not be read`);
     expect(error.cause).toBeInstanceOf(Error);
   });
 
@@ -161,7 +161,7 @@ describe("fetchJwks", () => {
     }) as typeof globalThis.fetch;
     const error = await rejection(() => fetchJwks(URI, { ...limits, fetch }));
     expect(error.code).toBe("ERR_JWKS_UNAVAILABLE");
-    expect(error.message).toBe("The JWKS could not be fetched");
+    expect(error.message).toBe(`The JWKS at ${URI} could not be fetched`);
     expect(error.cause).toBeInstanceOf(TypeError);
   });
 });

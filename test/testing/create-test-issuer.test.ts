@@ -57,18 +57,90 @@ describe("createTestIssuer", () => {
     await expect(first.validator().validate(second.sign())).resolves.toMatchObject({ aud: "p" });
   });
 
-  it("rotates to a new key and kid, which old validators do not know", async () => {
+  it("rotates to a new key and kid", () => {
     const issuer = createTestIssuer({ kid: "k" });
-    const before = issuer.validator();
     const newKid = issuer.rotate();
     expect(newKid).not.toBe("k");
     expect(issuer.kid).toBe(newKid);
-    expect(issuer.jwks.keys[0]?.kid).toBe(newKid);
-    const token = issuer.sign();
-    expect(decodeUnverified(token).header.kid).toBe(newKid);
-    await expectCode(() => before.validate(token), "ERR_KEY_NOT_FOUND");
-    await expect(issuer.validator().validate(token)).resolves.toBeDefined();
+    expect(issuer.jwks.keys.map((key) => key.kid)).toEqual([newKid]);
+    expect(decodeUnverified(issuer.sign()).header.kid).toBe(newKid);
   });
+
+  it.each([
+    ["with a kid", "k", "ERR_KEY_NOT_FOUND"],
+    ["without a kid", undefined, "ERR_SIGNATURE_INVALID"],
+  ] as const)("its offline validator follows rotations (tokens %s)", async (_, kid, oldCode) => {
+    const issuer = createTestIssuer(kid === undefined ? {} : { kid });
+    const validator = issuer.validator();
+    const oldToken = issuer.sign();
+    await validator.validate(oldToken); // a cached verdict, which must not outlive its key
+    issuer.rotate();
+    const newToken = issuer.sign();
+    expect(validator.validateSync(newToken).walletAddress).toBe(issuer.walletAddress);
+    await expect(validator.validate(newToken)).resolves.toMatchObject({ aud: issuer.projectId });
+    await expectCode(() => validator.validate(oldToken), oldCode);
+    issuer.rotate();
+    await expectCode(() => validator.validate(newToken), oldCode);
+    await expect(validator.validate(issuer.sign())).resolves.toBeDefined();
+  });
+
+  it("keeps the offline validator's options and requirements across rotations", async () => {
+    const events: string[] = [];
+    const issuer = createTestIssuer();
+    const validator = issuer.validator({
+      requirements: { contractAddress: "0xabc", minTokenBalance: 2 },
+      onEvent: (event) => events.push(event.type),
+    });
+    expect(validator.requirements).toEqual({ contractAddress: "0xabc", minTokenBalance: 2 });
+    issuer.rotate();
+    const short = issuer.sign({ contractAddress: "0xabc", tokenBalance: "1" });
+    await expectCode(() => validator.validate(short), "ERR_REQUIREMENTS_NOT_MET");
+    await validator.validate(issuer.sign({ contractAddress: "0xabc", tokenBalance: "2" }));
+    expect(events).toEqual(["validation_failure", "validation_success"]);
+    await expect(validator.ready()).resolves.toBeUndefined();
+    await expect(validator.refresh()).resolves.toBeUndefined();
+    expect(validator.decodeUnverified(short).claims.tokenBalance).toBe("1");
+  });
+
+  it("builds a plain validator of the keys it is given, which does not follow", async () => {
+    const issuer = createTestIssuer({ kid: "k" });
+    const snapshot = issuer.validator({ jwks: issuer.jwks });
+    issuer.rotate();
+    await expectCode(() => snapshot.validate(issuer.sign()), "ERR_KEY_NOT_FOUND");
+  });
+
+  it.each([
+    ["with a kid", "k", "ERR_KEY_NOT_FOUND"],
+    ["without a kid", undefined, "ERR_SIGNATURE_INVALID"],
+  ] as const)(
+    "a served validator learns a rotated key on refresh(), or after the cooldown (tokens %s)",
+    async (_, kid, withinCooldown) => {
+      const clock = createManualClock();
+      const issuer = createTestIssuer(
+        kid === undefined ? { clock: clock.now } : { kid, clock: clock.now },
+      );
+      server = await issuer.serve();
+      const validator = createValidator({
+        projectId: issuer.projectId,
+        jwksUri: server.jwksUri,
+        clock: clock.now,
+      });
+      await validator.validate(issuer.sign());
+      issuer.rotate();
+      clock.advance(1000);
+      const token = issuer.sign();
+      await expectCode(() => validator.validate(token), withinCooldown);
+      expect(server.requests).toBe(1);
+      await validator.refresh();
+      expect(server.requests).toBe(2);
+      expect(validator.validateSync(token).aud).toBe(issuer.projectId);
+
+      issuer.rotate();
+      clock.advance(30_000);
+      await expect(validator.validate(issuer.sign())).resolves.toBeDefined();
+      expect(server.requests).toBe(3);
+    },
+  );
 
   it("serves its current key set over HTTP on 127.0.0.1 and counts requests", async () => {
     const issuer = createTestIssuer({ kid: "k" });
