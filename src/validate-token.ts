@@ -41,7 +41,7 @@ export function validateTokenSync(
 ): PicketAccessToken {
   if (!pipeline.verifier.synchronous) {
     throw new TypeError(
-      "validateSync needs a synchronous signature verifier, which this runtime (Web Crypto) does not have: use await validator.validate(token)",
+      "validateSync needs a synchronous signature verifier, which this runtime (Web Crypto) does not have: use validate() (await validator.validate(token))",
     );
   }
   const requirements = pipeline.gate.resolve(perCall);
