@@ -1,8 +1,9 @@
-import { generateKeyPairSync, sign } from "node:crypto";
+import { generateKeyPairSync } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { platform } from "../../src/platform/node.js";
 import { type AlgorithmSpec, SUPPORTED_ALGORITHMS } from "../../src/verify/algorithms.js";
 import { SignatureVerifier } from "../../src/verify/signature-verifier.js";
+import { derEcdsaSigner, ecdsaSigner, eddsaSigner } from "../helpers/forge.js";
 
 const { verifyAsync: verifySignatureAsync } = platform;
 const verifySignature = platform.verifySync as NonNullable<typeof platform.verifySync>;
@@ -20,7 +21,7 @@ describe("verifySignature fails safely", () => {
 
   it("returns false, never throws, when node:crypto refuses the digest", async () => {
     const bogus: AlgorithmSpec = { ...spec("ES256"), hash: "sha999" };
-    const signature = sign("sha256", data, { key: ec.privateKey, dsaEncoding: "ieee-p1363" });
+    const signature = ecdsaSigner(ec.privateKey)(data);
     expect(verifySignature(spec("ES256"), ec.publicKey, data, signature)).toBe(true);
     expect(verifySignature(bogus, ec.publicKey, data, signature)).toBe(false);
     await expect(verifySignatureAsync(bogus, ec.publicKey, data, signature)).resolves.toBe(false);
@@ -29,7 +30,7 @@ describe("verifySignature fails safely", () => {
   it("resolves exactly false when the thread-pool verification reports an error", async () => {
     // An Ed25519 key with a digest: node:crypto calls back with an error and no verdict.
     const withDigest: AlgorithmSpec = { ...spec("EdDSA"), hash: "sha256" };
-    const signature = sign(null, data, ed.privateKey);
+    const signature = eddsaSigner(ed.privateKey)(data);
     expect(verifySignature(withDigest, ed.publicKey, data, signature)).toBe(false);
     await expect(verifySignatureAsync(withDigest, ed.publicKey, data, signature)).resolves.toBe(
       false,
@@ -40,7 +41,7 @@ describe("verifySignature fails safely", () => {
   });
 
   it("refuses a DER-encoded ECDSA signature of the right data", async () => {
-    const der = sign("sha256", data, ec.privateKey);
+    const der = derEcdsaSigner(ec.privateKey)(data);
     expect(verifySignature(spec("ES256"), ec.publicKey, data, der)).toBe(false);
     await expect(verifySignatureAsync(spec("ES256"), ec.publicKey, data, der)).resolves.toBe(false);
     const verifier = new SignatureVerifier();

@@ -1,4 +1,4 @@
-import { generateKeyPairSync, type KeyObject, sign } from "node:crypto";
+import { generateKeyPairSync, type KeyObject } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { createValidator } from "../../src/index.js";
 import { createTestIssuer } from "../../src/testing/index.js";
@@ -8,15 +8,19 @@ import {
   SUPPORTED_ALGORITHMS,
 } from "../../src/verify/algorithms.js";
 import { rejectionOf } from "../helpers/expect-code.js";
+import {
+  ecdsaSigner,
+  eddsaSigner,
+  flipSignatureBit,
+  forgeToken,
+  rsaSigner,
+  type Signer,
+} from "../helpers/forge.js";
 
 function spec(name: string): AlgorithmSpec {
   const found = SUPPORTED_ALGORITHMS.get(name);
   if (found === undefined) throw new Error(`no spec ${name}`);
   return found;
-}
-
-function b64u(text: string): string {
-  return Buffer.from(text).toString("base64url");
 }
 
 describe("keyFitsAlgorithm", () => {
@@ -45,40 +49,22 @@ describe("the other asymmetric algorithms, end to end", () => {
     exp: Math.floor(Date.now() / 1000) + 600,
   });
 
-  function token(
-    header: Record<string, unknown>,
-    projectId: string,
-    signer: (input: Buffer) => Buffer,
-  ) {
-    const input = `${b64u(JSON.stringify(header))}.${b64u(JSON.stringify(claims(projectId)))}`;
-    return `${input}.${signer(Buffer.from(input)).toString("base64url")}`;
-  }
-
-  const cases: [string, KeyObject, KeyObject, (key: KeyObject) => (input: Buffer) => Buffer][] = [
+  const cases: [string, KeyObject, KeyObject, (key: KeyObject) => Signer][] = [
     ...(
       [
         ["ES384", "secp384r1", "sha384"],
         ["ES512", "secp521r1", "sha512"],
       ] as const
-    ).map(([alg, curve, hash]) => {
+    ).map(([alg, curve, hash]): [string, KeyObject, KeyObject, (key: KeyObject) => Signer] => {
       const pair = generateKeyPairSync("ec", { namedCurve: curve });
-      return [
-        alg,
-        pair.privateKey,
-        pair.publicKey,
-        (key: KeyObject) => (input: Buffer) =>
-          sign(hash, input, { key, dsaEncoding: "ieee-p1363" }),
-      ] as [string, KeyObject, KeyObject, (key: KeyObject) => (input: Buffer) => Buffer];
+      return [alg, pair.privateKey, pair.publicKey, (key) => ecdsaSigner(key, hash)];
     }),
-    ...["EdDSA", "Ed25519"].map((alg) => {
-      const pair = generateKeyPairSync("ed25519");
-      return [
-        alg,
-        pair.privateKey,
-        pair.publicKey,
-        (key: KeyObject) => (input: Buffer) => sign(null, input, key),
-      ] as [string, KeyObject, KeyObject, (key: KeyObject) => (input: Buffer) => Buffer];
-    }),
+    ...["EdDSA", "Ed25519"].map(
+      (alg): [string, KeyObject, KeyObject, (key: KeyObject) => Signer] => {
+        const pair = generateKeyPairSync("ed25519");
+        return [alg, pair.privateKey, pair.publicKey, eddsaSigner];
+      },
+    ),
   ];
 
   it.each(cases)(
@@ -92,16 +78,13 @@ describe("the other asymmetric algorithms, end to end", () => {
         algorithms: [alg],
         tokenCache: false,
       });
-      const good = token({ alg, kid: alg }, projectId, signer(privateKey));
+      const good = forgeToken({ alg, kid: alg }, claims(projectId), signer(privateKey));
       expect((await validator.validate(good)).aud).toBe(projectId);
       expect(validator.validateSync(good).aud).toBe(projectId);
-      const [h, p, s] = good.split(".") as [string, string, string];
-      const bytes = Buffer.from(s, "base64url");
-      bytes[3] = (bytes[3] as number) ^ 1;
-      expect(
-        (await rejectionOf(() => validator.validate(`${h}.${p}.${bytes.toString("base64url")}`)))
-          .code,
-      ).toBe("ERR_SIGNATURE_INVALID");
+      const flipped = flipSignatureBit(good, 3, 1);
+      expect((await rejectionOf(() => validator.validate(flipped))).code).toBe(
+        "ERR_SIGNATURE_INVALID",
+      );
       // The same key is not a P-256 key: ES256 alone cannot use it.
       const es256Only = createValidator({ projectId, jwks: { keys: [jwk] } });
       expect((await rejectionOf(() => es256Only.ready())).code).toBe("ERR_JWKS_INVALID");
@@ -135,8 +118,10 @@ describe("the other asymmetric algorithms, end to end", () => {
       jwks: issuer.jwks,
       algorithms: ["ES256", "RS256"],
     });
-    const forged = token({ alg: "RS256", kid: "ec" }, issuer.projectId, (input) =>
-      sign("sha256", input, rsa.privateKey),
+    const forged = forgeToken(
+      { alg: "RS256", kid: "ec" },
+      claims(issuer.projectId),
+      rsaSigner(rsa.privateKey),
     );
     expect((await rejectionOf(() => validator.validate(forged))).code).toBe("ERR_KEY_NOT_FOUND");
   });

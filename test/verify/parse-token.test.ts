@@ -1,10 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { decodeBase64UrlPart, decodeJsonObject, splitToken } from "../../src/verify/parse-token.js";
 import { thrownBy } from "../helpers/expect-code.js";
-
-function b64u(text: string): string {
-  return Buffer.from(text).toString("base64url");
-}
+import { encodePart } from "../helpers/forge.js";
 
 describe("splitToken", () => {
   it("returns the exact parts and signing input of a three-part token", () => {
@@ -53,11 +50,11 @@ describe("decodeBase64UrlPart", () => {
 
 describe("decodeJsonObject", () => {
   it("returns the JSON object", () => {
-    expect(decodeJsonObject(b64u('{"a":1}'), "header")).toEqual({ a: 1 });
+    expect(decodeJsonObject(encodePart('{"a":1}'), "header")).toEqual({ a: 1 });
   });
 
   it("refuses text that is not JSON, with the parser's error as cause", () => {
-    const error = thrownBy(() => decodeJsonObject(b64u("{nope"), "payload"));
+    const error = thrownBy(() => decodeJsonObject(encodePart("{nope"), "payload"));
     expect(error.code).toBe("ERR_TOKEN_MALFORMED");
     expect(error.message).toBe("Malformed token: the payload is not JSON");
     expect(error.cause).toBeInstanceOf(SyntaxError);
@@ -70,7 +67,7 @@ describe("decodeJsonObject", () => {
     ["a number", "1"],
     ["true", "true"],
   ])("refuses %s, without a cause", (_label, json) => {
-    const error = thrownBy(() => decodeJsonObject(b64u(json), "header"));
+    const error = thrownBy(() => decodeJsonObject(encodePart(json), "header"));
     expect(error.message).toBe("Malformed token: the header is not a JSON object");
     expect(error.cause).toBeUndefined();
   });
