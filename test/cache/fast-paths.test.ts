@@ -8,21 +8,10 @@ import {
 import { createTestIssuer, type JwksServer, type TestIssuer } from "../../src/testing/index.js";
 import { createManualClock } from "../helpers/clock.js";
 import { expectCode } from "../helpers/expect-code.js";
+import { flipSignatureBit, tamperClaims } from "../helpers/forge.js";
 
 const CONTRACT = "0x8a90CAb2b38dba80c64b7734e58Ee1dB38B8992e";
 const START = Date.UTC(2026, 5, 1);
-
-function tamperSignature(token: string): string {
-  const last = token.at(-2) === "A" ? "B" : "A";
-  return `${token.slice(0, -2)}${last}${token.at(-1)}`;
-}
-
-function tamperPayload(token: string): string {
-  const [header, payload, signature] = token.split(".") as [string, string, string];
-  const claims = JSON.parse(Buffer.from(payload, "base64url").toString());
-  claims.tokenBalance = "1000";
-  return `${header}.${Buffer.from(JSON.stringify(claims)).toString("base64url")}.${signature}`;
-}
 
 interface Case {
   name: string;
@@ -56,10 +45,14 @@ function table(issuer: TestIssuer, stranger: TestIssuer): Case[] {
     },
     {
       name: "tampered signature",
-      token: tamperSignature(issuer.sign()),
+      token: flipSignatureBit(issuer.sign()),
       verdict: "ERR_SIGNATURE_INVALID",
     },
-    { name: "tampered payload", token: tamperPayload(holder), verdict: "ERR_SIGNATURE_INVALID" },
+    {
+      name: "tampered payload",
+      token: tamperClaims(holder, { tokenBalance: "1000" }),
+      verdict: "ERR_SIGNATURE_INVALID",
+    },
     {
       name: "foreign key",
       token: stranger.sign({ aud: issuer.projectId }),

@@ -14,6 +14,7 @@ import {
 import { createTestIssuer, type TestIssuer } from "../../src/testing/index.js";
 import { createManualClock, type ManualClock } from "../helpers/clock.js";
 import { expectCode } from "../helpers/expect-code.js";
+import { signatureOf, spellingsOf, tokenParts, withSignature } from "../helpers/forge.js";
 import {
   error,
   type PicketApiStandIn,
@@ -23,7 +24,6 @@ import {
 
 const CONTRACT = "0x8a90cab2b38dba80c64b7734e58ee1db38b8992e";
 const REQUIREMENTS: Requirements = { contractAddress: CONTRACT, minTokenBalance: "2" };
-const BASE64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 /** The order of P-256. */
 const P256_N = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
 
@@ -32,24 +32,18 @@ const P256_N = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc63255
  * base64url character (64 bytes = 85⅓ characters: the last one carries 2 bits of the signature).
  */
 function spellings(token: string): string[] {
-  const [header, payload, signature = ""] = token.split(".");
-  const kept = BASE64URL.indexOf(signature.at(-1) ?? "") & 0b110000;
-  return Array.from(
-    { length: 16 },
-    (_, low) => `${header}.${payload}.${signature.slice(0, -1)}${BASE64URL[kept | low]}`,
-  );
+  return spellingsOf(tokenParts(token)[2]).map((signature) => withSignature(token, signature));
 }
 
 /** The same token with the other valid ECDSA signature over the same bytes: (r, n - s). */
 function highSTwin(token: string): string {
-  const [header, payload, signature = ""] = token.split(".");
-  const bytes = Buffer.from(signature, "base64url");
+  const bytes = signatureOf(token);
   const s = BigInt(`0x${bytes.subarray(32).toString("hex")}`);
   const twin = Buffer.concat([
     bytes.subarray(0, 32),
     Buffer.from((P256_N - s).toString(16).padStart(64, "0"), "hex"),
   ]);
-  return `${header}.${payload}.${twin.toString("base64url")}`;
+  return withSignature(token, twin);
 }
 
 describe("authorize", () => {

@@ -18,3 +18,25 @@ export async function expectCode(
   expect(error.code).toBe(code);
   return error;
 }
+
+/** The PicketValidationError that `run` throws; any other outcome fails the test. */
+export function thrownBy(run: () => unknown): PicketValidationError {
+  try {
+    run();
+  } catch (error) {
+    if (isPicketValidationError(error)) return error;
+    throw error;
+  }
+  throw new Error("expected a PicketValidationError");
+}
+
+/** The PicketValidationError that `run` rejects with; any other outcome fails the test. */
+export async function rejectionOf(run: () => Promise<unknown>): Promise<PicketValidationError> {
+  try {
+    await run();
+  } catch (error) {
+    if (isPicketValidationError(error)) return error;
+    throw error;
+  }
+  throw new Error("expected a PicketValidationError");
+}

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 
 // The algorithm table is built when its module loads. This file imports nothing from src/ at
-// the top, so that a table that fails to build fails this test instead of the whole file's
-// collection (which mutation testing would not count as a failure).
+// the top, so that a table that fails to build fails this test rather than the collection of the
+// file (which a runner may report as an error instead of a failed test).
 describe("the algorithm table", () => {
   it("loads, with every supported algorithm under its own name", async () => {
     const { SUPPORTED_ALGORITHMS } = await import("../../src/verify/algorithms.js");

@@ -1,4 +1,3 @@
-import { createPrivateKey, type JsonWebKey, sign } from "node:crypto";
 import { beforeEach, describe, expect, it } from "vitest";
 import {
   createValidator,
@@ -9,6 +8,7 @@ import {
 import { createTestIssuer, type TestIssuer } from "../../src/testing/index.js";
 import { createManualClock, type ManualClock } from "../helpers/clock.js";
 import { expectCode } from "../helpers/expect-code.js";
+import { flipSignatureBit, forgeToken, privateKeyOf } from "../helpers/forge.js";
 
 const SECOND = 1000;
 
@@ -26,18 +26,7 @@ function validatorWith(options: Partial<ValidatorOptions> = {}) {
 
 /** Signs a payload given as raw JSON text with the issuer's key (for values JSON.stringify cannot write). */
 function signRawPayload(payloadJson: string): string {
-  const key = createPrivateKey({ key: issuer.privateJwk as JsonWebKey, format: "jwk" });
-  const header = Buffer.from(JSON.stringify({ alg: "ES256", typ: "JWT" })).toString("base64url");
-  const input = `${header}.${Buffer.from(payloadJson).toString("base64url")}`;
-  const signature = sign("sha256", Buffer.from(input), { key, dsaEncoding: "ieee-p1363" });
-  return `${input}.${signature.toString("base64url")}`;
-}
-
-function flipSignatureBit(token: string): string {
-  const [header, payload, signature] = token.split(".");
-  const bytes = Buffer.from(signature as string, "base64url");
-  bytes[5] = (bytes[5] as number) ^ 0x80;
-  return `${header}.${payload}.${bytes.toString("base64url")}`;
+  return forgeToken({ alg: "ES256", typ: "JWT" }, payloadJson, privateKeyOf(issuer));
 }
 
 beforeEach(() => {

@@ -1,12 +1,4 @@
-import {
-  createHmac,
-  createPrivateKey,
-  createPublicKey,
-  generateKeyPairSync,
-  type JsonWebKey,
-  type KeyObject,
-  sign,
-} from "node:crypto";
+import { createPublicKey, generateKeyPairSync } from "node:crypto";
 import { runInNewContext } from "node:vm";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
@@ -20,6 +12,19 @@ import {
 } from "../../src/index.js";
 import { createTestIssuer } from "../../src/testing/index.js";
 import { expectCode } from "../helpers/expect-code.js";
+import {
+  decodePart,
+  derEcdsaSigner,
+  ecdsaSigner,
+  encodePart,
+  forgeToken,
+  hmacSigner,
+  privateKeyOf,
+  rsaSigner,
+  signatureOf,
+  tokenParts,
+  withSignature,
+} from "../helpers/forge.js";
 
 /** The error table of the spec (shared/spec/api.md), written out independently of the source. */
 const SPEC_STATUS: Record<ErrorCode, number> = {
@@ -39,47 +44,6 @@ const SPEC_STATUS: Record<ErrorCode, number> = {
   ERR_JWKS_INVALID: 503,
 };
 
-// ---------------------------------------------------------------------------------------------
-// Local token forgery helpers: everything an attacker could do with node:crypto.
-
-type Signer = (input: Buffer) => Buffer;
-
-function b64u(value: unknown): string {
-  if (Buffer.isBuffer(value)) return value.toString("base64url");
-  return Buffer.from(typeof value === "string" ? value : JSON.stringify(value)).toString(
-    "base64url",
-  );
-}
-
-/** Builds a compact JWS; header and payload are JSON-encoded unless given as raw strings. */
-function forge(header: unknown, payload: unknown, signer: Signer): string {
-  const input = `${b64u(header)}.${b64u(payload)}`;
-  return `${input}.${signer(Buffer.from(input)).toString("base64url")}`;
-}
-
-/** ECDSA in JWS (IEEE P1363) form. */
-function ecdsa(key: KeyObject, hash = "sha256"): Signer {
-  return (input) => sign(hash, input, { key, dsaEncoding: "ieee-p1363" });
-}
-
-function hmac(secret: string | Buffer): Signer {
-  return (input) => createHmac("sha256", secret).update(input).digest();
-}
-
-function parts(token: string): [string, string, string] {
-  const [header, payload, signature] = token.split(".");
-  return [header as string, payload as string, signature as string];
-}
-
-function withSignature(token: string, signature: Buffer): string {
-  const [header, payload] = parts(token);
-  return `${header}.${payload}.${signature.toString("base64url")}`;
-}
-
-function signatureOf(token: string): Buffer {
-  return Buffer.from(parts(token)[2], "base64url");
-}
-
 async function expectRejected(run: () => unknown, code: ErrorCode): Promise<PicketValidationError> {
   const error = await expectCode(run, code);
   expect(error.status).toBe(SPEC_STATUS[code]);
@@ -90,7 +54,7 @@ async function expectRejected(run: () => unknown, code: ErrorCode): Promise<Pick
 // The legitimate issuer and an attacker.
 
 const issuer = createTestIssuer();
-const issuerPrivateKey = createPrivateKey({ key: issuer.privateJwk as JsonWebKey, format: "jwk" });
+const issuerPrivateKey = privateKeyOf(issuer);
 const issuerPublicKey = createPublicKey(issuerPrivateKey);
 const issuerPublicJwk = issuer.jwks.keys[0] as Record<string, unknown>;
 const issuerJwkCore = issuerPublicKey.export({ format: "jwk" });
@@ -98,8 +62,8 @@ const issuerSpkiPem = issuerPublicKey.export({ type: "spki", format: "pem" }) as
 const issuerSpkiDer = issuerPublicKey.export({ type: "spki", format: "der" });
 const issuerRawPoint = Buffer.concat([
   Buffer.from([0x04]),
-  Buffer.from(issuerJwkCore.x as string, "base64url"),
-  Buffer.from(issuerJwkCore.y as string, "base64url"),
+  decodePart(issuerJwkCore.x as string),
+  decodePart(issuerJwkCore.y as string),
 ]);
 
 const attacker = generateKeyPairSync("ec", { namedCurve: "prime256v1" });
@@ -119,24 +83,24 @@ interface HostileCase {
 
 function hostileCases(): HostileCase[] {
   const legit = issuer.sign();
-  const [h, p, s] = parts(legit);
+  const [h, p, s] = tokenParts(legit);
   const sig = signatureOf(legit);
   const flipped = Buffer.from(sig);
   flipped[40] = (flipped[40] as number) ^ 0x01;
-  const tamperedPayload = b64u({
+  const tamperedPayload = encodePart({
     ...goodClaims,
     walletAddress: "0x000000000000000000000000000000000000dEaD",
   });
   const signedByIssuer = (header: unknown, payload: unknown) =>
-    forge(header, payload, ecdsa(issuerPrivateKey));
-  const noneSignature = Buffer.alloc(64).toString("base64url");
+    forgeToken(header, payload, ecdsaSigner(issuerPrivateKey));
+  const noneSignature = encodePart(Buffer.alloc(64));
   const other = createTestIssuer({ projectId: issuer.projectId });
 
   return [
     // alg: none and its spellings (a non-empty signature part, so that only the header can fail)
     ...["none", "None", "nOnE", "NONE"].map((alg) => ({
       name: `alg ${alg}`,
-      token: `${b64u({ alg, typ: "JWT" })}.${b64u(goodClaims)}.${noneSignature}`,
+      token: `${encodePart({ alg, typ: "JWT" })}.${encodePart(goodClaims)}.${noneSignature}`,
       code: "ERR_ALG_NOT_ALLOWED" as const,
     })),
     {
@@ -147,49 +111,59 @@ function hostileCases(): HostileCase[] {
     // HS256 key confusion: HMAC keyed with the issuer's public key in every common form
     {
       name: "HS256 keyed with the public JWK as JSON text",
-      token: forge({ alg: "HS256", typ: "JWT" }, goodClaims, hmac(JSON.stringify(issuerPublicJwk))),
+      token: forgeToken(
+        { alg: "HS256", typ: "JWT" },
+        goodClaims,
+        hmacSigner(JSON.stringify(issuerPublicJwk)),
+      ),
       code: "ERR_ALG_NOT_ALLOWED",
     },
     {
       name: "HS256 keyed with the bare public JWK (kty, crv, x, y) as JSON text",
-      token: forge({ alg: "HS256", typ: "JWT" }, goodClaims, hmac(JSON.stringify(issuerJwkCore))),
+      token: forgeToken(
+        { alg: "HS256", typ: "JWT" },
+        goodClaims,
+        hmacSigner(JSON.stringify(issuerJwkCore)),
+      ),
       code: "ERR_ALG_NOT_ALLOWED",
     },
     {
       name: "HS256 keyed with the SPKI PEM text",
-      token: forge({ alg: "HS256", typ: "JWT" }, goodClaims, hmac(issuerSpkiPem)),
+      token: forgeToken({ alg: "HS256", typ: "JWT" }, goodClaims, hmacSigner(issuerSpkiPem)),
       code: "ERR_ALG_NOT_ALLOWED",
     },
     {
       name: "HS256 keyed with the raw uncompressed point",
-      token: forge({ alg: "HS256", typ: "JWT" }, goodClaims, hmac(issuerRawPoint)),
+      token: forgeToken({ alg: "HS256", typ: "JWT" }, goodClaims, hmacSigner(issuerRawPoint)),
       code: "ERR_ALG_NOT_ALLOWED",
     },
     {
       name: "HS256 keyed with the SPKI DER bytes",
-      token: forge({ alg: "HS256", typ: "JWT" }, goodClaims, hmac(issuerSpkiDer)),
+      token: forgeToken({ alg: "HS256", typ: "JWT" }, goodClaims, hmacSigner(issuerSpkiDer)),
       code: "ERR_ALG_NOT_ALLOWED",
     },
     {
       name: "HS256 keyed with the public x coordinate",
-      token: forge(
+      token: forgeToken(
         { alg: "HS256", typ: "JWT" },
         goodClaims,
-        hmac(Buffer.from(issuerJwkCore.x as string, "base64url")),
+        hmacSigner(decodePart(issuerJwkCore.x as string)),
       ),
       code: "ERR_ALG_NOT_ALLOWED",
     },
     // other asymmetric algorithms, not allowed by default
     {
       name: "RS256 signed with an RSA key",
-      token: forge({ alg: "RS256", typ: "JWT" }, goodClaims, (input) =>
-        sign("sha256", input, rsa.privateKey),
-      ),
+      token: forgeToken({ alg: "RS256", typ: "JWT" }, goodClaims, rsaSigner(rsa.privateKey)),
       code: "ERR_ALG_NOT_ALLOWED",
     },
     {
       name: "ES384 signed with a P-384 key",
-      token: forge({ alg: "ES384", typ: "JWT" }, goodClaims, ecdsa(p384.privateKey, "sha384")),
+      token: forgeToken(
+        { alg: "ES384", typ: "JWT" },
+        goodClaims,
+        ecdsaSigner(p384.privateKey, "sha384"),
+      ),
       code: "ERR_ALG_NOT_ALLOWED",
     },
     {
@@ -221,36 +195,40 @@ function hostileCases(): HostileCase[] {
     // embedded keys and key URLs, on tokens signed by the attacker
     {
       name: "embedded jwk of the attacker's key",
-      token: forge({ ...es256, jwk: attackerPublicJwk }, goodClaims, ecdsa(attacker.privateKey)),
+      token: forgeToken(
+        { ...es256, jwk: attackerPublicJwk },
+        goodClaims,
+        ecdsaSigner(attacker.privateKey),
+      ),
       code: "ERR_ALG_NOT_ALLOWED",
     },
     {
       name: "jku pointing at the attacker's key set",
-      token: forge(
+      token: forgeToken(
         { ...es256, jku: "https://attacker.example/jwks.json", kid: "attacker" },
         goodClaims,
-        ecdsa(attacker.privateKey),
+        ecdsaSigner(attacker.privateKey),
       ),
       code: "ERR_ALG_NOT_ALLOWED",
     },
     {
       name: "x5u pointing at the attacker's certificate",
-      token: forge(
+      token: forgeToken(
         { ...es256, x5u: "https://attacker.example/cert.pem" },
         goodClaims,
-        ecdsa(attacker.privateKey),
+        ecdsaSigner(attacker.privateKey),
       ),
       code: "ERR_ALG_NOT_ALLOWED",
     },
     {
       name: "x5c carrying the attacker's certificate chain",
-      token: forge(
+      token: forgeToken(
         {
           ...es256,
           x5c: [attacker.publicKey.export({ type: "spki", format: "der" }).toString("base64")],
         },
         goodClaims,
-        ecdsa(attacker.privateKey),
+        ecdsaSigner(attacker.privateKey),
       ),
       code: "ERR_ALG_NOT_ALLOWED",
     },
@@ -288,7 +266,7 @@ function hostileCases(): HostileCase[] {
     },
     {
       name: "DER-encoded ECDSA signature of the right data",
-      token: withSignature(legit, sign("sha256", Buffer.from(`${h}.${p}`), issuerPrivateKey)),
+      token: withSignature(legit, derEcdsaSigner(issuerPrivateKey)(Buffer.from(`${h}.${p}`))),
       code: "ERR_SIGNATURE_INVALID",
     },
     {
@@ -303,7 +281,7 @@ function hostileCases(): HostileCase[] {
     },
     {
       name: "signed by the attacker, no kid",
-      token: forge(es256, goodClaims, ecdsa(attacker.privateKey)),
+      token: forgeToken(es256, goodClaims, ecdsaSigner(attacker.privateKey)),
       code: "ERR_SIGNATURE_INVALID",
     },
     // malformed structures
@@ -328,7 +306,7 @@ function hostileCases(): HostileCase[] {
     },
     {
       name: "header not JSON",
-      token: `${b64u("{alg:ES256}")}.${p}.${s}`,
+      token: `${encodePart("{alg:ES256}")}.${p}.${s}`,
       code: "ERR_TOKEN_MALFORMED",
     },
     {
@@ -355,7 +333,7 @@ function hostileCases(): HostileCase[] {
     { name: "empty signature", token: `${h}.${p}.`, code: "ERR_TOKEN_MALFORMED" },
     {
       name: "classic alg none with an empty signature",
-      token: `${b64u({ alg: "none", typ: "JWT" })}.${b64u(goodClaims)}.`,
+      token: `${encodePart({ alg: "none", typ: "JWT" })}.${encodePart(goodClaims)}.`,
       code: "ERR_TOKEN_MALFORMED",
     },
     { name: "empty header", token: `.${p}.${s}`, code: "ERR_TOKEN_MALFORMED" },
@@ -437,8 +415,10 @@ describe("alg allow-list", () => {
       projectId: issuer.projectId,
       jwks: { keys: [...issuer.jwks.keys, rsaJwk] },
     });
-    const token = forge({ alg: "RS256", typ: "JWT", kid: "rsa" }, goodClaims, (input) =>
-      sign("sha256", input, rsa.privateKey),
+    const token = forgeToken(
+      { alg: "RS256", typ: "JWT", kid: "rsa" },
+      goodClaims,
+      rsaSigner(rsa.privateKey),
     );
     await expectRejected(() => validator.validate(token), "ERR_ALG_NOT_ALLOWED");
     // ...and accepts it once RS256 is allowed: the refusal above is the allow-list, not the key.
@@ -461,7 +441,11 @@ describe("alg allow-list", () => {
       { jku: "https://attacker.example/jwks.json" },
       { x5u: "https://attacker.example/cert.pem" },
     ]) {
-      const token = forge({ ...es256, ...header }, goodClaims, ecdsa(attacker.privateKey));
+      const token = forgeToken(
+        { ...es256, ...header },
+        goodClaims,
+        ecdsaSigner(attacker.privateKey),
+      );
       await expectRejected(() => validator.validate(token), "ERR_ALG_NOT_ALLOWED");
     }
     expect(calls).toEqual([]);
@@ -579,7 +563,11 @@ describe("decodeUnverified", () => {
   });
 
   it("checks nothing: it decodes tokens that validate would refuse", () => {
-    const forged = forge({ alg: "HS256", kid: "x" }, { sub: "solana:Abc" }, hmac("secret"));
+    const forged = forgeToken(
+      { alg: "HS256", kid: "x" },
+      { sub: "solana:Abc" },
+      hmacSigner("secret"),
+    );
     expect(decodeUnverified(forged)).toEqual({
       header: { alg: "HS256", kid: "x" },
       claims: { sub: "solana:Abc" },

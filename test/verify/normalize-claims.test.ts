@@ -1,0 +1,53 @@
+import { describe, expect, it } from "vitest";
+import type { ErrorCode } from "../../src/index.js";
+import { createTestIssuer } from "../../src/testing/index.js";
+import { rejectionOf } from "../helpers/expect-code.js";
+
+describe("chain and wallet of the claims", () => {
+  const clockMs = Date.UTC(2026, 0, 1);
+  const issuer = createTestIssuer({ clock: () => clockMs });
+  const validator = issuer.validator({ clock: () => clockMs, tokenCache: false });
+
+  it.each<[string, () => string, ErrorCode, string]>([
+    [
+      "no chain or wallet",
+      () => issuer.sign({}, { omit: ["sub", "chain", "walletAddress"] }),
+      "ERR_CLAIM_INVALID",
+      'The token names no chain and wallet ("sub", "chain", "walletAddress")',
+    ],
+    [
+      "a numeric sub",
+      () => issuer.sign({ sub: 5 as unknown as string }),
+      "ERR_CLAIM_INVALID",
+      'The "sub" claim is not a string',
+    ],
+    [
+      "a numeric walletAddress",
+      () => issuer.sign({ walletAddress: 5 as unknown as string }),
+      "ERR_CLAIM_INVALID",
+      'The "walletAddress" claim is not a string',
+    ],
+  ])("%s", async (_label, token, code, message) => {
+    const error = await rejectionOf(() => validator.validate(token()));
+    expect(error.code).toBe(code);
+    expect(error.message).toBe(message);
+  });
+
+  it("takes chain and wallet from their claims when sub is absent", async () => {
+    const claims = await validator.validate(issuer.sign({}, { omit: ["sub"] }));
+    expect(claims.chain).toBe("ethereum");
+    expect(claims.walletAddress).toBe(issuer.walletAddress);
+    expect(claims.sub).toBeUndefined();
+  });
+
+  it("refuses a chain claim without any wallet, and a sub without a chain before the colon", async () => {
+    const noWallet = await rejectionOf(() =>
+      validator.validate(issuer.sign({}, { omit: ["sub", "walletAddress"] })),
+    );
+    expect(noWallet.code).toBe("ERR_CLAIM_INVALID");
+    const noChain = await rejectionOf(() =>
+      validator.validate(issuer.sign({ sub: ":0xabc" }, { omit: ["chain"] })),
+    );
+    expect(noChain.code).toBe("ERR_CLAIM_INVALID");
+  });
+});
