@@ -114,8 +114,13 @@ const [seqAsyncEvents, seqSyncEvents, kidSeq, gated] = await Promise.all([
 ]);
 
 // Token gating on 10,000 mint IDs, against tokens of about 8 KB holding 100 mint balances.
-const MINTS = Array.from({ length: 10_000 }, (_, i) => `Mint${String(i).padStart(40, "1")}`);
-const GATE_10K: Requirements = { chain: "solana", tokenIds: MINTS, minTokenBalance: 1 };
+const MINTS = Array.from({ length: 10_000 }, (_, i) => `Mint${String(i).padStart(40, "0")}`);
+// Frozen, as the adapters hold a route's requirements: the memo then needs no comparison.
+const GATE_10K: Requirements = Object.freeze({
+  chain: "solana",
+  tokenIds: Object.freeze([...MINTS]),
+  minTokenBalance: 1,
+});
 const heldMints = (i: number) =>
   Object.fromEntries(
     MINTS.slice((i * 97) % 9_900, ((i * 97) % 9_900) + 100).map((m) => [m, "0.01"]),

@@ -18,6 +18,9 @@ export interface ReadToken extends CheckedHeader {
   signature: Uint8Array;
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the whole ASCII range is the point
+const ASCII = /^[\u0000-\u007f]*$/;
+
 /** Headers already checked, by their encoded form: most tokens of an issuer share one. */
 const MAX_CACHED_HEADERS = 64;
 
@@ -56,8 +59,12 @@ export class TokenReader {
 
   #checkSize(token: string): void {
     const max = this.#maxTokenBytes;
-    // A UTF-8 byte is never fewer than a UTF-16 unit, nor more than three: the length settles most.
-    if (token.length > max || (token.length * 3 > max && utf8Length(token) > max)) {
+    // A UTF-8 byte is never fewer than a UTF-16 unit, nor more than three, and an ASCII
+    // string (every well-formed token) is as long in bytes as in units.
+    const fits =
+      token.length <= max &&
+      (token.length * 3 <= max || ASCII.test(token) || utf8Length(token) <= max);
+    if (!fits) {
       throw new PicketValidationError(
         "ERR_TOKEN_TOO_LARGE",
         `The token is longer than maxTokenBytes (${max})`,
