@@ -1,0 +1,161 @@
+import { describe, expect, it, vi } from "vitest";
+import { acquireKeys, keysAfterRotation } from "../../src/jwks/acquire-keys.js";
+import { KeyStore } from "../../src/jwks/key-store.js";
+import { createTestIssuer, type TestIssuer } from "../../src/testing/index.js";
+import { createManualClock } from "../helpers/clock.js";
+import { jsonResponse, stubFetch } from "../helpers/fetch-stub.js";
+import { ES256, KEY_STORE_SETTINGS } from "../helpers/pipeline.js";
+
+const URI = "https://keys.example/.well-known/jwks.json";
+const COOLDOWN = KEY_STORE_SETTINGS.cooldown;
+
+const first = createTestIssuer({ kid: "k1" });
+const second = createTestIssuer({ kid: "k2" });
+
+/** A key store on a stubbed endpoint serving `served` (a failure when it is `undefined`). */
+function remoteStore(initial: TestIssuer[] = [first]) {
+  const clock = createManualClock();
+  let served: TestIssuer[] | undefined = initial;
+  const { fetch, requests } = stubFetch(() =>
+    served === undefined
+      ? new Response("down", { status: 503 })
+      : jsonResponse(JSON.stringify({ keys: served.flatMap((each) => each.jwks.keys) })),
+  );
+  const store = new KeyStore({
+    jwksUri: URI,
+    jwks: undefined,
+    algorithms: [ES256],
+    clock: clock.now,
+    fetch,
+    settings: KEY_STORE_SETTINGS,
+    emit: () => undefined,
+  });
+  return {
+    store,
+    clock,
+    requests,
+    serve(next: TestIssuer[] | undefined) {
+      served = next;
+    },
+  };
+}
+
+const kids = (keys: readonly { kid: string | undefined }[] | undefined) =>
+  keys?.map((key) => key.kid);
+
+describe("acquireKeys", () => {
+  it("loads the first key set, then answers from it without fetching", async () => {
+    const { store, requests } = remoteStore();
+    expect(kids(await acquireKeys(store, "k1", "ES256"))).toEqual(["k1"]);
+    expect(kids(await acquireKeys(store, undefined, "ES256"))).toEqual(["k1"]);
+    expect(requests).toHaveLength(1);
+  });
+
+  it("refetches once for a kid not in the set and returns its key", async () => {
+    const remote = remoteStore();
+    await remote.store.ensureLoaded();
+    remote.serve([first, second]);
+    remote.clock.advance(COOLDOWN);
+    expect(kids(await acquireKeys(remote.store, "k2", "ES256"))).toEqual(["k2"]);
+    expect(remote.requests).toHaveLength(2);
+  });
+
+  it("returns no key for an unknown kid when the cooldown refuses the refetch", async () => {
+    const remote = remoteStore();
+    await remote.store.ensureLoaded();
+    remote.serve([first, second]);
+    expect(await acquireKeys(remote.store, "k2", "ES256")).toEqual([]);
+    expect(remote.requests).toHaveLength(1);
+  });
+
+  it("returns no key when the refetch still has none for the kid", async () => {
+    const remote = remoteStore();
+    await remote.store.ensureLoaded();
+    remote.clock.advance(COOLDOWN);
+    expect(await acquireKeys(remote.store, "k9", "ES256")).toEqual([]);
+    expect(remote.requests).toHaveLength(2);
+  });
+
+  it("returns no key, without fetching again, when the first key set has none for the alg", async () => {
+    const remote = remoteStore();
+    expect(await acquireKeys(remote.store, undefined, "RS256")).toEqual([]);
+    // The first load only: the cooldown it started refuses a refetch.
+    expect(remote.requests).toHaveLength(1);
+  });
+
+  it("throws the load's error when no key set can be had", async () => {
+    const remote = remoteStore();
+    remote.serve(undefined);
+    await expect(acquireKeys(remote.store, "k1", "ES256")).rejects.toMatchObject({
+      code: "ERR_JWKS_UNAVAILABLE",
+    });
+  });
+});
+
+describe("keysAfterRotation", () => {
+  it("returns the keys of the new key set after a refetch", async () => {
+    const remote = remoteStore();
+    await remote.store.ensureLoaded();
+    remote.serve([second]);
+    remote.clock.advance(COOLDOWN);
+    expect(kids(await keysAfterRotation(remote.store, "ES256"))).toEqual(["k2"]);
+    expect(remote.requests).toHaveLength(2);
+  });
+
+  it("counts a refetch that installs the same keys as a new key set: generations, not contents", async () => {
+    const remote = remoteStore();
+    await remote.store.ensureLoaded();
+    const before = remote.store.generation;
+    remote.clock.advance(COOLDOWN);
+    expect(kids(await keysAfterRotation(remote.store, "ES256"))).toEqual(["k1"]);
+    expect(remote.store.generation).toBe(before + 1);
+  });
+
+  it("returns undefined when the refetch failed, though the old keys still serve", async () => {
+    const remote = remoteStore();
+    await remote.store.ensureLoaded();
+    remote.serve(undefined);
+    remote.clock.advance(COOLDOWN);
+    expect(await keysAfterRotation(remote.store, "ES256")).toBeUndefined();
+    expect(remote.requests).toHaveLength(2);
+    expect(kids(remote.store.peek(undefined, "ES256"))).toEqual(["k1"]);
+  });
+
+  it("returns undefined when the cooldown refuses the refetch", async () => {
+    const remote = remoteStore();
+    await remote.store.ensureLoaded();
+    remote.serve([second]);
+    expect(await keysAfterRotation(remote.store, "ES256")).toBeUndefined();
+    expect(remote.requests).toHaveLength(1);
+  });
+
+  it("returns undefined for an offline key set, which never changes", async () => {
+    const store = new KeyStore({
+      jwksUri: undefined,
+      jwks: first.jwks,
+      algorithms: [ES256],
+      clock: () => 0,
+      fetch: vi.fn(),
+      settings: KEY_STORE_SETTINGS,
+      emit: () => undefined,
+    });
+    expect(await keysAfterRotation(store, "ES256")).toBeUndefined();
+  });
+
+  it("returns an empty list when the new key set has no key for the alg", async () => {
+    const remote = remoteStore();
+    await remote.store.ensureLoaded();
+    remote.clock.advance(COOLDOWN);
+    expect(await keysAfterRotation(remote.store, "RS256")).toEqual([]);
+  });
+
+  it("waits for a fetch already under way and takes its keys", async () => {
+    const remote = remoteStore();
+    await remote.store.ensureLoaded();
+    remote.serve([second]);
+    const refreshing = remote.store.refresh();
+    expect(kids(await keysAfterRotation(remote.store, "ES256"))).toEqual(["k2"]);
+    await refreshing;
+    expect(remote.requests).toHaveLength(2);
+  });
+});
