@@ -67,9 +67,11 @@ describe.each(WAYS)("%s reports", (_name, run) => {
     const { validator, events } = recorded();
     const token = issuer.sign();
     await run(validator, token);
+    // Cached on its second sight, answered from the cache on the third.
+    await run(validator, token);
     await run(validator, token);
     await run(validator, kidless.sign());
-    const [first, second, third] = outcomes(events);
+    const [first, , second, third] = outcomes(events);
     expect(first).toEqual({
       type: "validation_success",
       kid: "k1",
@@ -78,7 +80,7 @@ describe.each(WAYS)("%s reports", (_name, run) => {
     });
     expect(second).toMatchObject({ type: "validation_success", cached: true });
     expect(third).toEqual({ ...first, kid: undefined, durationMs: expect.any(Number) });
-    expect(outcomes(events)).toHaveLength(3);
+    expect(outcomes(events)).toHaveLength(4);
   });
 
   it("the duration as performance.now measures it", async () => {
@@ -153,9 +155,10 @@ describe.each(WAYS)("%s reports", (_name, run) => {
       minTokenBalance: "1",
       allowedWallets: [OTHER_CONTRACT],
     };
-    await expectCode(() => run(validator, token, requirements), "ERR_REQUIREMENTS_NOT_MET");
-    await expectCode(() => run(validator, token, requirements), "ERR_REQUIREMENTS_NOT_MET");
-    const [first, second] = outcomes(events);
+    for (let seen = 0; seen < 3; seen += 1) {
+      await expectCode(() => run(validator, token, requirements), "ERR_REQUIREMENTS_NOT_MET");
+    }
+    const [first, , second] = outcomes(events);
     expect(first).toEqual({
       type: "validation_failure",
       code: "ERR_REQUIREMENTS_NOT_MET",
@@ -347,15 +350,17 @@ describe("plainValidation and reportingValidation", () => {
     const token = issuer.sign();
     await reporting.validate(token);
     await reporting.validate(token);
+    await reporting.validate(token);
     await reporting.validate(kidless.sign()).catch(() => undefined);
     reporting.validateSync(token);
     expect(events.map((event) => ("cached" in event ? event.cached : undefined))).toEqual([
+      false,
       false,
       true,
       false,
       true,
     ]);
     expect(events.map((event) => ("kid" in event ? event.kid : "none"))[0]).toBe("k1");
-    expect(events.map((event) => ("kid" in event ? event.kid : "none"))[2]).toBeUndefined();
+    expect(events.map((event) => ("kid" in event ? event.kid : "none"))[3]).toBeUndefined();
   });
 });

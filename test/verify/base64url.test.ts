@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { decodeBase64Url, isCanonicalBase64Url } from "../../src/verify/base64url.js";
+import { platform } from "../../src/platform/node.js";
+import { isCanonicalBase64Url } from "../../src/verify/base64url.js";
+
+const decodeBase64Url = (part: string): Uint8Array => platform.decodeBase64Url(part);
+
 import { BASE64URL_ALPHABET, spellingsOf } from "../helpers/forge.js";
 
 /** Bytes from a fixed-seed generator (xorshift32): the same every run. */
