@@ -1,5 +1,6 @@
 import { LRUCache } from "lru-cache";
 import { PicketValidationError } from "../errors.js";
+import { parseDuration } from "../shared/parse-duration.js";
 import type { AuthResponse } from "./types.js";
 
 /** How one client rations revalidation calls. */
@@ -79,10 +80,11 @@ export function revalidationOf(client: object): Revalidation {
 /** `revalidateCooldown` in milliseconds; a `TypeError` below 1 s, which would ration nothing. */
 export function resolveCooldown(given: unknown): number {
   if (given === undefined) return DEFAULT_COOLDOWN;
-  if (typeof given !== "number" || !Number.isFinite(given) || given < MIN_COOLDOWN) {
+  const cooldown = parseDuration(given, "milliseconds", "revalidateCooldown");
+  if (cooldown < MIN_COOLDOWN) {
     throw new TypeError(
-      `options.revalidateCooldown must be a finite number of milliseconds >= ${MIN_COOLDOWN}`,
+      `options.revalidateCooldown must be at least ${MIN_COOLDOWN} milliseconds (1 s)`,
     );
   }
-  return given;
+  return cooldown;
 }

@@ -1,4 +1,5 @@
 import { callHook } from "../shared/call-hook.js";
+import { parseDuration } from "../shared/parse-duration.js";
 import { parseJsonSafely } from "../shared/parse-json-safely.js";
 import { isPicketApiError, PicketApiError, type PicketApiErrorCode } from "./picket-api-error.js";
 import { readBoundedText } from "./read-bounded-text.js";
@@ -128,10 +129,11 @@ function send(transport: Transport, call: ApiCall, signal: AbortSignal): Promise
 /** A timeout in milliseconds, `fallback` when none is given; a `TypeError` unless finite and > 0. */
 export function resolveTimeout(given: unknown, fallback: number): number {
   if (given === undefined) return fallback;
-  if (typeof given !== "number" || !Number.isFinite(given) || given <= 0) {
-    throw new TypeError("options.timeout must be a finite number of milliseconds > 0");
+  const timeout = parseDuration(given, "milliseconds", "timeout");
+  if (timeout <= 0) {
+    throw new TypeError("options.timeout must be more than 0 milliseconds");
   }
-  return given;
+  return timeout;
 }
 
 /** Why a call got no usable answer: the timeout, the caller's signal, or the network. */

@@ -1,4 +1,4 @@
-import type { PicketClaims, Requirements, TokenBalances } from "../types.js";
+import type { Duration, PicketClaims, Requirements, TokenBalances } from "../types.js";
 import type { PicketApiErrorCode } from "./picket-api-error.js";
 
 /**
@@ -32,7 +32,7 @@ export interface PicketClientOptions {
    * Milliseconds a call may take, body included, before it fails with code `timeout`.
    * @default 10_000
    */
-  timeout?: number;
+  timeout?: Duration;
   /**
    * Bytes an answer's body may have, counted while it streams: past it the call fails with code
    * `response_too_large` and the connection is dropped.
@@ -45,7 +45,7 @@ export interface PicketClientOptions {
    * short of balance costs at most one Picket call per cooldown. At least 1_000.
    * @default 60_000
    */
-  revalidateCooldown?: number;
+  revalidateCooldown?: Duration;
   /**
    * The current time in milliseconds, for `revalidateCooldown` and `durationMs`.
    * @default Date.now
@@ -84,7 +84,7 @@ export interface RequestOptions {
    * Milliseconds this call may take, body included.
    * @default the client's `timeout`
    */
-  timeout?: number;
+  timeout?: Duration;
   /** Cancels the call: it then fails with code `aborted`. */
   signal?: AbortSignal;
 }

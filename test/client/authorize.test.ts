@@ -373,18 +373,18 @@ describe("authorize", () => {
         "ERR_REQUIREMENTS_NOT_MET",
       );
       expect(standIn.requests).toHaveLength(2);
-      for (const revalidateCooldown of [0, 999, Number.NaN, "60s"]) {
-        expect(() =>
-          createPicketClient({
-            secretKey: "sk_a",
-            revalidateCooldown: revalidateCooldown as number,
-          }),
-        ).toThrow(
-          new TypeError(
-            "options.revalidateCooldown must be a finite number of milliseconds >= 1000",
-          ),
+      for (const revalidateCooldown of [0, 999, "0.5s"]) {
+        expect(() => createPicketClient({ secretKey: "sk_a", revalidateCooldown })).toThrow(
+          new TypeError("options.revalidateCooldown must be at least 1000 milliseconds (1 s)"),
         );
       }
+      expect(() =>
+        createPicketClient({ secretKey: "sk_a", revalidateCooldown: Number.NaN }),
+      ).toThrow(TypeError);
+      // A string with a unit reads as its milliseconds.
+      expect(() =>
+        createPicketClient({ secretKey: "sk_a", revalidateCooldown: "60s" }),
+      ).not.toThrow();
     });
 
     it("rations a client made otherwise too, with the 60 s default", async () => {

@@ -490,22 +490,24 @@ describe("createPicketClient", () => {
         { secretKey: "sk_a", baseUrl: "https://user:pw@picketapi.com/api/v1" },
         "options.baseUrl cannot carry credentials, a query or a fragment",
       ],
-      [
-        { secretKey: "sk_a", timeout: 0 },
-        "options.timeout must be a finite number of milliseconds > 0",
-      ],
+      [{ secretKey: "sk_a", timeout: 0 }, "options.timeout must be more than 0 milliseconds"],
       [
         { secretKey: "sk_a", timeout: Number.NaN },
-        "options.timeout must be a finite number of milliseconds > 0",
+        "options.timeout must be a finite number >= 0 (milliseconds) or a string with a unit (",
+      ],
+      [
+        { secretKey: "sk_a", timeout: "10 parsecs" },
+        'options.timeout: "10 parsecs" is not a duration',
       ],
       [
         { secretKey: "sk_a", fetch: "fetch" },
         "options.fetch must be a function (no global fetch was found)",
       ],
     ])("throws a TypeError at construction for %j", (options, message) => {
-      expect(() =>
-        createPicketClient(options as unknown as Parameters<typeof createPicketClient>[0]),
-      ).toThrow(new TypeError(message));
+      const create = () =>
+        createPicketClient(options as unknown as Parameters<typeof createPicketClient>[0]);
+      expect(create).toThrow(TypeError);
+      expect(create).toThrow(message);
     });
 
     it("accepts loopback http and https base URLs", () => {
