@@ -1,7 +1,12 @@
 // @ts-check
-// Mutation testing of the security-critical code: token parsing and signature checks (src/verify),
-// key import and caching (src/jwks), and token-gating requirements (src/requirements).
-// Run with `npm run mutation`; the HTML and JSON reports land in reports/mutation/ (gitignored).
+// Mutation testing of every folder the validation pipeline lives in: the wiring and the two
+// pipelines (src/*.ts), token reading and signatures (src/verify), key import and caching
+// (src/jwks), token-gating requirements (src/requirements), the verified-token cache
+// (src/cache), the shared leaves (src/shared), the Node platform, and the API client and HTTP
+// adapters built on them. Run with `npm run mutation`, or one folder with
+// `npx stryker run --mutate 'src/verify/**/*.ts'`; the HTML and JSON reports land in
+// reports/mutation/ (gitignored), with the incremental file that lets a rerun test only the
+// mutants whose code or tests changed.
 import { existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -19,7 +24,17 @@ if (process.env.PICKET_VECTORS_DIR === undefined) {
 export default {
   testRunner: "vitest",
   vitest: { configFile: "vitest.stryker.config.ts", related: false },
-  mutate: ["src/verify/**/*.ts", "src/jwks/**/*.ts", "src/requirements/**/*.ts"],
+  mutate: [
+    "src/*.ts",
+    "src/verify/**/*.ts",
+    "src/jwks/**/*.ts",
+    "src/requirements/**/*.ts",
+    "src/cache/**/*.ts",
+    "src/shared/**/*.ts",
+    "src/platform/node.ts",
+    "src/client/**/*.ts",
+    "src/http/**/*.ts",
+  ],
   coverageAnalysis: "perTest",
   concurrency: 2,
   timeoutMS: 20_000,
@@ -27,6 +42,8 @@ export default {
   htmlReporter: { fileName: "reports/mutation/mutation.html" },
   jsonReporter: { fileName: "reports/mutation/mutation.json" },
   thresholds: { high: 90, low: 85, break: 85 },
+  incremental: true,
+  incrementalFile: "reports/mutation/stryker-incremental.json",
   tempDirName: ".stryker-tmp",
   cleanTempDir: true,
   ignorePatterns: ["dist", "coverage", "reports", "bench", "examples"],

@@ -16,11 +16,15 @@ const second = createTestIssuer({ kid: "k2" });
 function remoteStore(initial: TestIssuer[] = [first]) {
   const clock = createManualClock();
   let served: TestIssuer[] | undefined = initial;
-  const { fetch, requests } = stubFetch(() =>
-    served === undefined
+  let held: Promise<void> | undefined;
+  let onFetch = (): void => undefined;
+  const { fetch, requests } = stubFetch(async () => {
+    onFetch();
+    await held;
+    return served === undefined
       ? new Response("down", { status: 503 })
-      : jsonResponse(JSON.stringify({ keys: served.flatMap((each) => each.jwks.keys) })),
-  );
+      : jsonResponse(JSON.stringify({ keys: served.flatMap((each) => each.jwks.keys) }));
+  });
   const store = new KeyStore({
     jwksUri: URI,
     jwks: undefined,
@@ -36,6 +40,14 @@ function remoteStore(initial: TestIssuer[] = [first]) {
     requests,
     serve(next: TestIssuer[] | undefined) {
       served = next;
+    },
+    /** Holds the next answers until `until` settles. */
+    hold(until: Promise<void>) {
+      held = until;
+    },
+    /** Runs `action` as each request arrives. */
+    onFetch(action: () => void) {
+      onFetch = action;
     },
   };
 }
@@ -81,6 +93,37 @@ describe("acquireKeys", () => {
     expect(await acquireKeys(remote.store, undefined, "RS256")).toEqual([]);
     // The first load only: the cooldown it started refuses a refetch.
     expect(remote.requests).toHaveLength(1);
+  });
+
+  it("answers from the keys it has, without waiting for a refresh under way", async () => {
+    const remote = remoteStore();
+    await remote.store.ensureLoaded();
+    const before = remote.store.peek("k1", "ES256");
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    remote.hold(held);
+    remote.serve([createTestIssuer({ kid: "k1" })]);
+    const refreshing = remote.store.refresh();
+    const answer = await Promise.race([
+      acquireKeys(remote.store, "k1", "ES256"),
+      new Promise((resolve) => setImmediate(() => setImmediate(() => resolve("waited")))),
+    ]);
+    expect(answer).toBe(before);
+    release();
+    await refreshing;
+    expect(remote.store.peek("k1", "ES256")).not.toBe(before);
+  });
+
+  it("returns no key when the key set outlived staleIfError during a failed refetch", async () => {
+    const remote = remoteStore();
+    await remote.store.ensureLoaded();
+    remote.clock.advance(COOLDOWN);
+    remote.serve(undefined);
+    remote.onFetch(() => remote.clock.advance(KEY_STORE_SETTINGS.staleIfError));
+    expect(await acquireKeys(remote.store, "k9", "ES256")).toEqual([]);
+    expect(remote.store.peek("k1", "ES256")).toBeUndefined();
   });
 
   it("throws the load's error when no key set can be had", async () => {

@@ -93,6 +93,16 @@ describe("fetchJwks", () => {
     expect(error.message).toBe(`The JWKS response of ${URI} is larger than maxBytes (100 bytes)`);
   });
 
+  it("decodes UTF-8 split across chunks", async () => {
+    const body = Buffer.from('{"keys":[],"note":"clé ключ 鍵 🔑"}');
+    const chunks = Array.from(body, (byte) => Uint8Array.of(byte));
+    const { fetch } = stubFetch(() => new Response(streamOf(chunks)));
+    await expect(fetchJwks(URI, { ...limits, fetch })).resolves.toEqual({
+      keys: [],
+      note: "clé ключ 鍵 🔑",
+    });
+  });
+
   it("refuses a declared length over maxBytes even when the body is absent", async () => {
     const { fetch } = stubFetch(
       () => new Response(null, { status: 200, headers: { "content-length": "5000" } }),

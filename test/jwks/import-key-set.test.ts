@@ -1,6 +1,6 @@
 import { generateKeyPairSync, type KeyObject } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { importKeySet } from "../../src/jwks/import-key-set.js";
+import { importKeySet, importKeySetSync } from "../../src/jwks/import-key-set.js";
 import { createTestIssuer } from "../../src/testing/index.js";
 import { type AlgorithmSpec, SUPPORTED_ALGORITHMS } from "../../src/verify/algorithms.js";
 import { rejectionOf } from "../helpers/expect-code.js";
@@ -37,6 +37,32 @@ describe("importKeySet", () => {
     expect(two.ignored).toBe(1);
     const three = await importKeySet({ keys }, [ES256], 3);
     expect(three.keys).toHaveLength(3);
+  });
+
+  it("imports synchronously on Node with the same rules: entries skipped, maxKeys kept", () => {
+    const keys = [
+      null,
+      1,
+      ...[1, 2, 3].map((n) => ({ ...good, kid: `k${n}` })),
+      { kty: "oct", k: "AA" },
+    ];
+    const two = importKeySetSync({ keys }, [ES256], 2);
+    expect(two?.keys.map((key) => key.kid)).toEqual(["k1", "k2"]);
+    expect(two?.ignored).toBe(4);
+    const all = importKeySetSync({ keys }, [ES256], 10);
+    expect(all?.keys.map((key) => key.kid)).toEqual(["k1", "k2", "k3"]);
+    expect(all?.ignored).toBe(3);
+    expect([...(all?.keys[0]?.algorithms ?? [])]).toEqual(["ES256"]);
+    expect(() => importKeySetSync({}, [ES256], 10)).toThrow(
+      'The key set is not a JWKS: no "keys" array',
+    );
+  });
+
+  it("skips, in the synchronous import too, a key that node:crypto refuses", () => {
+    const offCurve = { ...good, kid: "bad", y: good.x };
+    const result = importKeySetSync({ keys: [offCurve, good] }, [ES256], 10);
+    expect(result?.keys.map((key) => key.kid)).toEqual(["k1"]);
+    expect(result?.ignored).toBe(1);
   });
 
   it("refuses RSA keys under 2048 bits and keeps a 2048-bit one", async () => {

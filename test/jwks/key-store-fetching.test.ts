@@ -121,6 +121,13 @@ describe("KeyStore fetching, through the validator", () => {
     expect(requests).toHaveLength(2);
   });
 
+  it("names the endpoint when its key set has no usable key", async () => {
+    const { fetch } = stubFetch(() => jsonResponse('{"keys":[{"kty":"oct","k":"AA"}]}'));
+    const error = await rejectionOf(() => remote({ fetch }).ready());
+    expect(error.code).toBe("ERR_JWKS_INVALID");
+    expect(error.message).toBe(`The key set at ${URI} has no usable key for ES256 (1 ignored)`);
+  });
+
   it("wraps a fetch that answers nonsense as ERR_JWKS_INVALID with its cause", async () => {
     const fetch = (async () => ({ status: 200 }) as unknown as Response) as typeof globalThis.fetch;
     const error = await rejectionOf(() => remote({ fetch }).ready());

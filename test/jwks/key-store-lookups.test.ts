@@ -91,6 +91,29 @@ describe("KeyStore lookups", () => {
     expect(store.peek(undefined, "RS256")).toEqual([]);
   });
 
+  it("refuses a refetch for an offline key set: there is nothing to fetch", async () => {
+    const store = new KeyStore(storeOptions({ jwks: issuer.jwks }));
+    expect(await store.refetchForUnknownKey("other")).toBe(false);
+  });
+
+  it("refuses a refetch within the cooldown, and allows one after it", async () => {
+    let now = 0;
+    const store = new KeyStore(
+      storeOptions({
+        jwksUri: "https://keys.example/jwks.json",
+        clock: () => now,
+        fetch: (async () =>
+          new Response(JSON.stringify(issuer.jwks), {
+            headers: { "content-type": "application/json" },
+          })) as typeof fetch,
+      }),
+    );
+    await store.ensureLoaded();
+    expect(await store.refetchForUnknownKey("other")).toBe(false);
+    now = 30_000;
+    expect(await store.refetchForUnknownKey("other")).toBe(true);
+  });
+
   it("has no keys to offer before a key set is loaded", () => {
     const store = new KeyStore(storeOptions());
     expect(store.peek(undefined, "ES256")).toBeUndefined();

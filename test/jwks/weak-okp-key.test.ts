@@ -5,7 +5,7 @@ import { importKeySet } from "../../src/jwks/import-key-set.js";
 import { isSmallOrderOkpKey } from "../../src/jwks/weak-okp-key.js";
 import { type AlgorithmSpec, SUPPORTED_ALGORITHMS } from "../../src/verify/algorithms.js";
 import { expectCode } from "../helpers/expect-code.js";
-import { forgeToken } from "../helpers/forge.js";
+import { encodePart, forgeToken, spellingsOf } from "../helpers/forge.js";
 
 // Edwards25519 arithmetic, enough to derive the small-order points independently of the list.
 const P = 2n ** 255n - 19n;
@@ -109,6 +109,22 @@ describe("isSmallOrderOkpKey", () => {
         expect(isSmallOrderOkpKey(ed25519Key(encodeY(neighbour, 0)))).toBe(false);
       }
     }
+  });
+
+  it("answers false for another curve, even with a small-order x", () => {
+    const identityX = encodePart(encodeY(1n, 0));
+    expect(isSmallOrderOkpKey(ed25519Key(encodeY(1n, 0)))).toBe(true);
+    expect(isSmallOrderOkpKey({ crv: "X25519", x: identityX })).toBe(false);
+    expect(isSmallOrderOkpKey({ x: identityX })).toBe(false);
+  });
+
+  it("refuses an x whose unused bits are set, though it decodes to an ordinary key", () => {
+    const x = jwkOf(generateKeyPairSync("ed25519").publicKey).x as string;
+    expect(isSmallOrderOkpKey({ crv: "Ed25519", x })).toBe(false);
+    const others = spellingsOf(x).filter((spelling) => spelling !== x);
+    expect(others).toHaveLength(3);
+    for (const spelling of others)
+      expect(isSmallOrderOkpKey({ crv: "Ed25519", x: spelling })).toBe(true);
   });
 
   it("answers false for keys that are not Ed25519", () => {

@@ -148,4 +148,83 @@ describe("which balances count", () => {
       },
     ]);
   });
+
+  const MINT = "78AZe2223PknLYT9mn2VCJPAsdvuB6LzFAhgQeVoxddW";
+  const OTHER_MINT = "So11111111111111111111111111111111111111112";
+  const COLLECTION = "0x1111111111111111111111111111111111111111";
+
+  it("in the flat form, counts tokenIds that are required mints, and only those", () => {
+    const required = { tokenIds: [MINT], minTokenBalance: "2" };
+    expect(checkRequirements({ ...holder, tokenIds: [MINT], tokenBalance: "2" }, required)).toEqual(
+      {
+        ok: true,
+      },
+    );
+    expect(
+      failuresOf({ ...holder, tokenIds: [OTHER_MINT], tokenBalance: "9" }, required),
+    ).toMatchObject([{ reason: "insufficient_balance", actual: "0", uncounted: ["tokenIds"] }]);
+    expect(
+      failuresOf({ ...holder, tokenIds: [MINT, OTHER_MINT], tokenBalance: "9" }, required),
+    ).toMatchObject([{ actual: "0" }]);
+    expect(failuresOf({ ...holder, tokenIds: [7], tokenBalance: "9" }, required)).toMatchObject([
+      { actual: "0" },
+    ]);
+  });
+
+  it("in the flat form, counts decimal tokenIds only inside the required contract, by value", () => {
+    const required = { contractAddress: CONTRACT, tokenIds: ["7"], minTokenBalance: "1" };
+    const inContract = { ...holder, contractAddress: CONTRACT, tokenBalance: "1" };
+    expect(checkRequirements({ ...inContract, tokenIds: ["007"] }, required)).toEqual({ ok: true });
+    expect(checkRequirements({ ...inContract, tokenIds: [7] }, required)).toEqual({ ok: true });
+    expect(failuresOf({ ...inContract, tokenIds: ["8"] }, required)).toMatchObject([
+      { actual: "0" },
+    ]);
+    // Without the contract claim, the token cannot say whose ID 7 is.
+    expect(failuresOf({ ...holder, tokenIds: ["7"], tokenBalance: "1" }, required)).toMatchObject([
+      { actual: "0", uncounted: ["contractAddress", "tokenIds"] },
+    ]);
+  });
+
+  it("lists as uncounted only the requested keys that counted nothing", () => {
+    const required = { contractAddress: CONTRACT, collection: COLLECTION, minTokenBalance: "10" };
+    expect(
+      failuresOf({ ...holder, contractAddress: CONTRACT, tokenBalance: "2" }, required),
+    ).toMatchObject([{ actual: "2", uncounted: ["collection"] }]);
+    const byMint = { tokenIds: [MINT], collection: COLLECTION, minTokenBalance: "10" };
+    expect(failuresOf({ ...holder, tokenIds: [MINT], tokenBalance: "2" }, byMint)).toMatchObject([
+      { actual: "2", uncounted: ["collection"] },
+    ]);
+    expect(failuresOf({ ...holder, tokenBalance: "2" }, required)).toStrictEqual([
+      {
+        requirement: "tokenBalance",
+        reason: "insufficient_balance",
+        message:
+          "The wallet holds 0; needs at least 10 (nothing counted for contractAddress, collection)",
+        required: "10",
+        actual: "0",
+        uncounted: ["contractAddress", "collection"],
+      },
+    ]);
+  });
+
+  it("refuses a flat contractAddress claim that is not a string", () => {
+    expect(
+      failuresOf(
+        { ...holder, contractAddress: 5, tokenBalance: "1" },
+        { contractAddress: CONTRACT },
+      ),
+    ).toStrictEqual([
+      {
+        requirement: "tokenBalance",
+        reason: "claim_invalid",
+        message: 'The "contractAddress" claim is not a string',
+      },
+    ]);
+  });
+
+  it("counts only a tokenBalances group's own keys, never inherited ones", () => {
+    const inherited = Object.create({ [CONTRACT]: "5" }) as Record<string, unknown>;
+    const claims = { ...holder, tokenBalances: { contractAddress: inherited } };
+    expect(failuresOf(claims, { contractAddress: CONTRACT })).toMatchObject([{ actual: "0" }]);
+  });
 });

@@ -10,6 +10,23 @@ describe("claim messages", () => {
   const validator = issuer.validator({ clock: () => clockMs, tokenCache: false });
   const aged = issuer.validator({ clock: () => clockMs, tokenCache: false, maxTokenAge: 60 });
 
+  it.each<[string, () => string, string, Validator?]>([
+    ["iss", () => issuer.sign({ iss: "x" }), "iss"],
+    ["aud", () => issuer.sign({ aud: ["x", "y"] }), "aud"],
+    ["no exp", () => issuer.sign({}, { omit: ["exp"] }), "exp"],
+    ["an expired legacy ext", () => issuer.sign({ ext: now - 1 }, { omit: ["exp"] }), "ext"],
+    ["nbf", () => issuer.sign({ nbf: now + 10 }), "nbf"],
+    ["iat", () => issuer.sign({ iat: now + 10 }), "iat"],
+    ["a string iat", () => issuer.sign({ iat: "1" as unknown as number }), "iat"],
+    ["a string exp", () => issuer.sign({ exp: "Infinity" as unknown as number }), "exp"],
+    ["no iat with maxTokenAge", () => issuer.sign({}, { omit: ["iat"] }), "iat", aged],
+    ["an old iat with maxTokenAge", () => issuer.sign({ iat: now - 61 }), "iat", aged],
+  ])("names the claim: %s", async (_label, token, claim, which = validator) => {
+    const error = await rejectionOf(() => which.validate(token()));
+    expect(error.claim).toBe(claim);
+    expect(error.header).toBeUndefined();
+  });
+
   it.each<[string, () => string, ErrorCode, string, Validator?]>([
     [
       "iss",

@@ -33,6 +33,25 @@ describe("chain and wallet of the claims", () => {
     expect(error.message).toBe(message);
   });
 
+  it("takes the network from a legacy sub, unless the token has a network claim of its own", async () => {
+    const testnet = await validator.validate(
+      issuer.sign({ sub: "ethereum/goerli:0xabc" }, { omit: ["chain"] }),
+    );
+    expect(testnet.network).toBe("goerli");
+    expect(testnet.chain).toBe("ethereum/goerli");
+    const mainnet = await validator.validate(
+      issuer.sign({ sub: "solana/mainnet-beta:Abc" }, { omit: ["chain"] }),
+    );
+    expect(mainnet.network).toBe("mainnet-beta");
+    expect(mainnet.chain).toBe("solana");
+    const own = await validator.validate(
+      issuer.sign({ sub: "ethereum/goerli:0xabc", network: "sepolia" }),
+    );
+    expect(own.network).toBe("sepolia");
+    const none = await validator.validate(issuer.sign({ sub: "ethereum:0xabc" }));
+    expect(none).not.toHaveProperty("network");
+  });
+
   it("takes chain and wallet from their claims when sub is absent", async () => {
     const claims = await validator.validate(issuer.sign({}, { omit: ["sub"] }));
     expect(claims.chain).toBe("ethereum");

@@ -2,14 +2,19 @@ import fc from "fast-check";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { type AlgorithmSpec, SUPPORTED_ALGORITHMS } from "../../src/verify/algorithms.js";
 import { checkHeader } from "../../src/verify/check-header.js";
+import { decodeJsonObject } from "../../src/verify/parse-token.js";
 import { TokenReader } from "../../src/verify/read-token.js";
 import { thrownBy } from "../helpers/expect-code.js";
 import { encodePart, forgeToken, tokenParts } from "../helpers/forge.js";
 
-// Counts the header checks, to see what the header memo saves.
+// Counts the header checks and the JSON decodings, to see what the header memo saves.
 vi.mock("../../src/verify/check-header.js", async (importOriginal) => {
   const actual = await importOriginal<typeof import("../../src/verify/check-header.js")>();
   return { ...actual, checkHeader: vi.fn(actual.checkHeader) };
+});
+vi.mock("../../src/verify/parse-token.js", async (importOriginal) => {
+  const actual = await importOriginal<typeof import("../../src/verify/parse-token.js")>();
+  return { ...actual, decodeJsonObject: vi.fn(actual.decodeJsonObject) };
 });
 
 const ES256 = SUPPORTED_ALGORITHMS.get("ES256") as AlgorithmSpec;
@@ -17,9 +22,11 @@ const RS256 = SUPPORTED_ALGORITHMS.get("RS256") as AlgorithmSpec;
 const ES256_ONLY = new Map([["ES256", ES256]]);
 const CLAIMS = { iss: "picketapi.com", sub: "ethereum:0xabc" };
 const checks = vi.mocked(checkHeader);
+const decodes = vi.mocked(decodeJsonObject);
 
 beforeEach(() => {
   checks.mockClear();
+  decodes.mockClear();
 });
 
 function reader(maxTokenBytes = 8192): TokenReader {
@@ -52,6 +59,12 @@ describe("TokenReader: size", () => {
     ["U+0800, 3 bytes", "\u0800", 3],
     ["U+FFFF, 3 bytes", "\uffff", 3],
     ["a surrogate pair, 4 bytes", "\ud83d\ude00", 4],
+    ["the first surrogate pair (U+10000), 4 bytes", "\ud800\udc00", 4],
+    ["the last surrogate pair (U+10FFFF), 4 bytes", "\udbff\udfff", 4],
+    ["U+D7FF before a low surrogate, 3 + 3 bytes", "\ud7ff\udc00", 6],
+    ["U+DC00 before a low surrogate, 3 + 3 bytes", "\udc00\udc00", 6],
+    ["a high surrogate before U+DBFF, 3 + 3 bytes", "\ud800\udbff", 6],
+    ["a high surrogate before U+E000, 3 + 3 bytes", "\ud800\ue000", 6],
     ["a lone high surrogate, 3 bytes (the replacement character)", "\ud800", 3],
     ["a lone low surrogate, 3 bytes", "\udc00", 3],
     ["a high surrogate before a non-surrogate, 3 + 1 bytes", "\udbffa", 4],
@@ -100,6 +113,16 @@ describe("TokenReader: size", () => {
 describe("TokenReader: structure before header", () => {
   const badHeader = encodePart({ alg: "HS256" });
   const payload = encodePart(CLAIMS);
+
+  it.each([
+    ["header", "not JSON", `${encodePart("{")}.${payload}.AAAA`],
+    ["payload", "not a JSON object", `${encodePart({ alg: "ES256" })}.${encodePart("7")}.AAAA`],
+    ["signature", "not canonical base64url", `${encodePart({ alg: "ES256" })}.${payload}.AA==`],
+  ])("names the part that fails: the %s", (part, what, token) => {
+    expect(thrownBy(() => reader().read(token)).message).toBe(
+      `Malformed token: the ${part} is ${what}`,
+    );
+  });
 
   it.each([
     ["a signature that is not base64url", `${badHeader}.${payload}.A`],
@@ -160,10 +183,13 @@ describe("TokenReader: what it returns", () => {
 describe("TokenReader: the header memo", () => {
   const tokenWith = (n: number) => forgeToken({ alg: "ES256", kid: `key-${n}` }, CLAIMS);
 
-  it("checks a header shared by many tokens once", () => {
+  it("checks a header shared by many tokens once, and decodes it once", () => {
     const each = reader();
     for (let i = 0; i < 5; i += 1) each.read(forgeToken({ alg: "ES256" }, { n: i }));
     expect(checks).toHaveBeenCalledTimes(1);
+    const headers = decodes.mock.calls.filter(([, name]) => name === "header");
+    expect(headers).toHaveLength(1);
+    expect(decodes.mock.calls.filter(([, name]) => name === "payload")).toHaveLength(5);
   });
 
   it("holds 64 headers, then starts over: it never grows past 64", () => {

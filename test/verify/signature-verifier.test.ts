@@ -1,5 +1,6 @@
 import { generateKeyPairSync, type KeyObject } from "node:crypto";
 import { describe, expect, it, vi } from "vitest";
+import { platform } from "../../src/platform/node.js";
 import { type AlgorithmSpec, SUPPORTED_ALGORITHMS } from "../../src/verify/algorithms.js";
 import { SignatureVerifier, type SignedToken } from "../../src/verify/signature-verifier.js";
 import { ecdsaSigner, rsaSigner } from "../helpers/forge.js";
@@ -50,13 +51,29 @@ describe("SignatureVerifier.verifyHere", () => {
     expect(verifier.verifyHere(signed(), [])).toBeUndefined();
   });
 
-  it("refuses a signature of the wrong length before touching a key", () => {
+  it("refuses a signature of the wrong length before touching a key", async () => {
     const token = signed();
     const long = { ...token, signature: Buffer.concat([token.signature, Buffer.from([0])]) };
     const short = { ...token, signature: token.signature.subarray(0, 63) };
     const verifier = new SignatureVerifier();
-    expect(verifier.verifyHere(long, [signer.candidate])).toBeUndefined();
-    expect(verifier.verifyHere(short, [signer.candidate])).toBeUndefined();
+    const here = vi.spyOn(
+      platform as { verifySync: NonNullable<typeof platform.verifySync> },
+      "verifySync",
+    );
+    const pool = vi.spyOn(platform, "verifyAsync");
+    try {
+      expect(verifier.verifyHere(long, [signer.candidate])).toBeUndefined();
+      expect(verifier.verifyHere(short, [signer.candidate])).toBeUndefined();
+      await expect(verifier.verifyOnPool(long, [signer.candidate])).resolves.toBeUndefined();
+      await expect(verifier.verify(short, [signer.candidate])).resolves.toBeUndefined();
+      expect(here).not.toHaveBeenCalled();
+      expect(pool).not.toHaveBeenCalled();
+      expect(verifier.verifyHere(token, [signer.candidate])).toBe(signer.candidate);
+      expect(here).toHaveBeenCalledTimes(1);
+    } finally {
+      here.mockRestore();
+      pool.mockRestore();
+    }
   });
 
   it("takes any length where the algorithm fixes none (RSA)", async () => {
