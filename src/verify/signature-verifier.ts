@@ -21,13 +21,14 @@ interface Job<K extends CandidateKey> {
 }
 
 /**
- * Tries candidate keys against a signature and returns the one that verifies. Where to verify is
- * decided at the end of each synchronous run of calls: a lone call verifies on this thread,
- * where it is cheapest (and settles before the event loop turns); calls made together, or while
- * others are on the thread pool, all go to the pool, so that overlapping calls use every core.
+ * Tries candidate keys against a signature and returns the one that verifies. A lone call
+ * verifies on this thread, where it is cheapest (and settles before the event loop turns): the
+ * first call of a synchronous run is held until the run ends. A second call in the same run, or a
+ * call while others are on the thread pool, sends itself and any held call to the pool at once,
+ * so that overlapping calls use every core and the pool starts while this thread is still busy.
  */
 export class SignatureVerifier {
-  #pending: Job<CandidateKey>[] = [];
+  #held: Job<CandidateKey> | undefined;
   #onPool = 0;
 
   /** Whether this runtime can verify synchronously (Node, Bun, Deno; not Web Crypto). */
@@ -47,20 +48,25 @@ export class SignatureVerifier {
 
   /** Verifies here or on the thread pool, as the calls around it decide. */
   verify<K extends CandidateKey>(token: SignedToken, keys: readonly K[]): Promise<K | undefined> {
+    if (this.#onPool > 0 || !this.synchronous) return this.verifyOnPool(token, keys);
+    const held = this.#held;
+    if (held !== undefined) {
+      this.#held = undefined;
+      this.verifyOnPool(held.token, held.keys).then(held.resolve);
+      return this.verifyOnPool(token, keys);
+    }
     return new Promise((resolve) => {
-      if (this.#pending.length === 0) queueMicrotask(() => this.#flush());
-      this.#pending.push({ token, keys, resolve } as Job<CandidateKey>);
+      this.#held = { token, keys, resolve } as Job<CandidateKey>;
+      queueMicrotask(() => this.#verifyHeld());
     });
   }
 
-  #flush(): void {
-    const jobs = this.#pending;
-    this.#pending = [];
-    const lone = jobs.length === 1 && this.#onPool === 0 && this.synchronous;
-    for (const job of jobs) {
-      if (lone) job.resolve(this.verifyHere(job.token, job.keys));
-      else this.verifyOnPool(job.token, job.keys).then(job.resolve);
-    }
+  /** The end of a synchronous run: a call still held was alone. */
+  #verifyHeld(): void {
+    const held = this.#held;
+    if (held === undefined) return;
+    this.#held = undefined;
+    held.resolve(this.verifyHere(held.token, held.keys));
   }
 
   /** Verifies off this thread where the runtime can (Node's thread pool); counted as busy meanwhile. */

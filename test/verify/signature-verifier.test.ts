@@ -140,6 +140,23 @@ describe("SignatureVerifier.verify: here or on the pool", () => {
     expect(pool).toHaveBeenCalledTimes(3);
   });
 
+  it("sends the held call and the second to the pool at once, before the run ends", async () => {
+    const { verifier, here, pool } = watched();
+    const first = verifier.verify(signed(), [signer.candidate]);
+    expect(pool).not.toHaveBeenCalled();
+    const second = verifier.verify(signed(), [signer.candidate]);
+    // Still synchronous: the pool already has both, and works while this thread goes on.
+    expect(pool).toHaveBeenCalledTimes(2);
+    const third = verifier.verify(signed(), [signer.candidate]);
+    expect(pool).toHaveBeenCalledTimes(3);
+    await expect(Promise.all([first, second, third])).resolves.toEqual([
+      signer.candidate,
+      signer.candidate,
+      signer.candidate,
+    ]);
+    expect(here).not.toHaveBeenCalled();
+  });
+
   it("sends a call to the pool while others are still there, and a lone call here again after", async () => {
     const { verifier, here, pool } = watched();
     const burst = [
