@@ -11,7 +11,9 @@ export type Rounds = Map<string, number[]>;
 
 /**
  * Runs each contender for about `roundMs` per round, interleaved round by round so that machine
- * noise hits all of them alike, after one warm-up round that is not counted.
+ * noise hits all of them alike, after one warm-up round that is not counted. Each round starts
+ * one contender later than the last: the contender that runs right after another pays for what
+ * that one left behind (garbage, cold caches), and no contender should always be that one.
  */
 export async function measure(
   contenders: readonly Contender[],
@@ -23,7 +25,7 @@ export async function measure(
     batch.set(contender.name, await calibrate(contender, options.roundMs / 10));
   }
   for (let round = -1; round < options.rounds; round += 1) {
-    for (const contender of contenders) {
+    for (const contender of rotated(contenders, round + 1)) {
       const n = batch.get(contender.name) ?? 1;
       let ops = 0;
       const start = performance.now();
@@ -37,6 +39,12 @@ export async function measure(
     }
   }
   return results;
+}
+
+/** The list started at `offset` (modulo its length), wrapping around. */
+function rotated<T>(items: readonly T[], offset: number): T[] {
+  const start = offset % items.length;
+  return [...items.slice(start), ...items.slice(0, start)];
 }
 
 /** A batch size that takes about `targetMs`. */
