@@ -47,6 +47,10 @@ describe("PicketValidationError", () => {
       false,
     );
     expect(isPicketValidationError({ name: "Error", code: "ERR_TOKEN_EXPIRED" })).toBe(false);
+    // A code that only reads as a known one once turned into a string is not a code.
+    expect(
+      isPicketValidationError({ name: "PicketValidationError", code: ["ERR_TOKEN_EXPIRED"] }),
+    ).toBe(false);
   });
 
   it("ERROR_STATUS is exactly the spec's table", () => {

@@ -200,3 +200,60 @@ describe("resolveOptions: suggestions stay relevant", () => {
     expect(refusal({ projectId, tokenCache: { ma: 1 } })).toContain("did you mean tokenCache.max?");
   });
 });
+
+describe("resolveOptions: what each refusal says", () => {
+  it.each([
+    [null, "createValidator needs an options object with a projectId"],
+    [undefined, "createValidator needs an options object with a projectId"],
+    ["abc", "createValidator needs an options object with a projectId"],
+    [{ projectId, issuer: "" }, "options.issuer must be a non-empty string"],
+    [{ projectId, issuer: 5 }, "options.issuer must be a non-empty string"],
+    [{ projectId, jwksUri: "not a url" }, "options.jwksUri must be an absolute URL"],
+    [
+      { projectId, jwksUri: "http://keys.example/jwks.json" },
+      "options.jwksUri must use https: (http: only for loopback hosts)",
+    ],
+    [{ projectId, jwks: {} }, 'options.jwks must be a JWKS object: { "keys": [...] }'],
+    [{ projectId, jwks: null }, 'options.jwks must be a JWKS object: { "keys": [...] }'],
+    [{ projectId, jwks: { keys: {} } }, 'options.jwks must be a JWKS object: { "keys": [...] }'],
+    [{ projectId, algorithms: [] }, "options.algorithms must be a non-empty array"],
+    [
+      { projectId, algorithms: ["ES256", "HS256"] },
+      'options.algorithms: "HS256" is not allowed; only asymmetric algorithms (ES256, ES384, ES512, RS256, RS384, RS512, PS256, PS384, PS512, EdDSA, Ed25519) are',
+    ],
+    [{ projectId, fetch: 5 }, "options.fetch must be a function"],
+    [{ projectId, onEvent: "log" }, "options.onEvent must be a function"],
+    [{ projectId, clock: 0 }, "options.clock must be a function"],
+    [
+      { projectId, jwksCache: { maxAge: 1 } },
+      "options.jwksCache.maxAge is in milliseconds: 1 is 0.001 s; it must be at least 1000 ms (1 s); did you mean 1_000 (1 s)?",
+    ],
+    [
+      { projectId, jwksCache: { max: 5 } },
+      "options.jwksCache.max is not an option of createValidator; did you mean jwksCache.maxAge?",
+    ],
+  ])("refuses %j: %s", (options, message) => {
+    expect(refusal(options)).toBe(message);
+  });
+
+  it("says when there is no fetch to load keys with", () => {
+    const saved = globalThis.fetch;
+    Reflect.deleteProperty(globalThis, "fetch");
+    try {
+      expect(refusal({ projectId })).toBe("No fetch implementation: pass options.fetch");
+    } finally {
+      globalThis.fetch = saved;
+    }
+  });
+
+  it("suggests a key at the distance limit, and nothing one edit beyond it", () => {
+    expect(refusal({ projectId, cloxx: 1 })).toContain("did you mean clock?");
+    expect(refusal({ projectId, cloxxx: 1 })).toContain("known options: projectId,");
+  });
+
+  it("suggests the first of two keys equally near", () => {
+    expect(refusal({ projectId, jwksCache: { maxKeyAge: 1 } })).toContain(
+      "did you mean jwksCache.maxAge?",
+    );
+  });
+});

@@ -381,6 +381,24 @@ describe("validateToken alone", () => {
     expect(verify).toHaveBeenCalledTimes(1);
   });
 
+  it("fetches nothing more for tokens that verify, with or without kid, past the cooldown", async () => {
+    const remote = await loadedRemote();
+    clock.advance(COOLDOWN * 2);
+    expect((await validateToken(remote.pipeline, kidlessBy(issuer), undefined)).aud).toBe(
+      PROJECT_ID,
+    );
+    expect((await validateToken(remote.pipeline, issuer.sign(), undefined)).aud).toBe(PROJECT_ID);
+    expect(remote.requests).toHaveLength(1);
+  });
+
+  it("says that the signature is invalid", async () => {
+    const error = await expectCode(
+      () => validateToken(offline(), flipSignatureBit(issuer.sign()), undefined),
+      "ERR_SIGNATURE_INVALID",
+    );
+    expect(error.message).toBe("The token's signature is invalid");
+  });
+
   it("refetches for an unknown kid and verifies with the key it brings", async () => {
     const remote = await loadedRemote();
     const rotated = createTestIssuer({ projectId: PROJECT_ID, kid: "k2", clock: clock.now });

@@ -42,6 +42,19 @@ describe("callHook", () => {
     }
   });
 
+  it("handles the rejection of a thenable that is a function", () => {
+    let rejected = false;
+    const thenable = Object.assign(() => undefined, {
+      // biome-ignore lint/suspicious/noThenProperty: a callable thenable is what this test needs
+      then(_: unknown, onRejected: (reason: unknown) => void) {
+        rejected = true;
+        onRejected(new Error("callable thenable rejects"));
+      },
+    });
+    callHook(() => thenable);
+    expect(rejected).toBe(true);
+  });
+
   it("does nothing without a hook", () => {
     expect(() => callHook(undefined)).not.toThrow();
   });

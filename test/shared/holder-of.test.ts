@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { checkRequirements } from "../../src/index.js";
+import { parseSubject } from "../../src/shared/holder-of.js";
 
 describe("the holder read by checkRequirements", () => {
   it("prefers the walletAddress claim over sub", () => {
@@ -49,5 +50,40 @@ describe("the holder read by checkRequirements", () => {
         { chain: "solana", allowedWallets: ["Abc"] },
       ),
     ).toEqual({ ok: true });
+  });
+});
+
+describe("parseSubject", () => {
+  it("reads chain:address with no network", () => {
+    expect(parseSubject("ethereum:0xabc")).toEqual({
+      chain: "ethereum",
+      network: undefined,
+      walletAddress: "0xabc",
+    });
+    expect(parseSubject("mainnet:0xabc")).toEqual({
+      chain: "mainnet",
+      network: undefined,
+      walletAddress: "0xabc",
+    });
+  });
+
+  it("names the bare chain on either main network, chain/network on any other", () => {
+    expect(parseSubject("solana/mainnet-beta:Abc")).toEqual({
+      chain: "solana",
+      network: "mainnet-beta",
+      walletAddress: "Abc",
+    });
+    expect(parseSubject("ethereum/mainnet:0xabc")?.chain).toBe("ethereum");
+    expect(parseSubject("solana/devnet:Abc")).toEqual({
+      chain: "solana/devnet",
+      network: "devnet",
+      walletAddress: "Abc",
+    });
+    expect(parseSubject("a/b:0x")).toEqual({ chain: "a/b", network: "b", walletAddress: "0x" });
+  });
+
+  it("reads no chain from a sub without one", () => {
+    expect(parseSubject("0xabc")).toBeUndefined();
+    expect(parseSubject(":0xabc")).toBeUndefined();
   });
 });

@@ -11,6 +11,8 @@ describe("parseDuration", () => {
     ["2 hours", 7_200_000],
     ["1.5h", 5_400_000],
     ["0.1s", 100],
+    ["1.25s", 1_250],
+    ["2.125 min", 127_500],
     ["1w", 604_800_000],
     ["0s", 0],
   ])("reads %j as %d milliseconds, the number it stands for", (text, milliseconds) => {
