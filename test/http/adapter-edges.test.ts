@@ -72,7 +72,10 @@ const ADAPTERS: [string, Build][] = [
   [
     "fetch",
     async (options) => {
-      const handler = withPicket((_request, picket) => Response.json(answer(picket)), options);
+      const handler = withPicket(
+        (_request, picket) => Response.json(answer(picket)),
+        options as never,
+      );
       const server = createServer((incoming, outgoing) => {
         const headers = new Headers();
         for (const [name, value] of Object.entries(incoming.headers)) {
@@ -80,7 +83,10 @@ const ADAPTERS: [string, Build][] = [
         }
         void handler(new Request(`http://127.0.0.1${incoming.url}`, { headers })).then(
           async (response) => {
-            outgoing.writeHead(response.status, Object.fromEntries(response.headers));
+            response.headers.forEach((value, name) => {
+              outgoing.setHeader(name, value);
+            });
+            outgoing.writeHead(response.status);
             outgoing.end(Buffer.from(await response.arrayBuffer()));
           },
         );
