@@ -64,6 +64,12 @@ describe("createPicketClient options", () => {
     });
   });
 
+  it("names revalidateCooldown and its unit when it is no duration", () => {
+    expect(() => createPicketClient({ secretKey: "sk_a", revalidateCooldown: -1 })).toThrow(
+      "options.revalidateCooldown must be a finite number >= 0 (milliseconds) or",
+    );
+  });
+
   it("takes revalidateCooldown of exactly 1 s", () => {
     expect(() =>
       createPicketClient({ secretKey: "sk_a", revalidateCooldown: 1_000 }),

@@ -107,6 +107,18 @@ describe.each(ADAPTERS)("%s adapter, at the edges", (name, build) => {
     for (const served of running) await served.close();
   });
 
+  it("tells onError, with its own message, that the request had no token", async () => {
+    const told: string[] = [];
+    const origin = await serve({
+      validator,
+      onError: (error) => {
+        told.push(`${error.code}: ${error.message}`);
+      },
+    });
+    expect((await get(origin)).status).toBe(401);
+    expect(told).toEqual(["ERR_TOKEN_MISSING: No access token in the request"]);
+  });
+
   it("reads an empty Authorization header as no credentials: anonymous when optional", async () => {
     const optional = await serve({ validator, optional: true });
     const anonymous = await get(optional, "");
@@ -149,7 +161,7 @@ describe.each(ADAPTERS)("%s adapter, at the edges", (name, build) => {
   });
 
   it("refuses to be built without any options, with the same TypeError as without a validator", async () => {
-    await expect(build(undefined as never)).rejects.toThrow(/ needs \{ validator \}$/);
+    await expect(build(undefined as never)).rejects.toThrow(/^\w+ needs \{ validator \}$/);
   });
 });
 
@@ -191,6 +203,30 @@ describe("withPicket with revalidate", () => {
     await expect(
       validator.validate(fresh as string, { contractAddress: CONTRACT, minTokenBalance: 1 }),
     ).resolves.toMatchObject({ walletAddress: issuer.walletAddress });
+  });
+});
+
+describe("authenticate with revalidate, when Picket cannot be asked", () => {
+  it("says so in the refusal under the public error", async () => {
+    const standIn = await startPicketApiStandIn({ issuer });
+    try {
+      const wrongKey = createPicketClient({ secretKey: "sk_wrong", baseUrl: standIn.baseUrl });
+      const poor = issuer.sign({ contractAddress: CONTRACT, tokenBalance: "0" });
+      const rejected = await authenticate(
+        new Request("http://app.test/", { headers: { authorization: bearer(poor) } }),
+        validator,
+        { contractAddress: CONTRACT, minTokenBalance: 1 },
+        { revalidate: wrongKey },
+      ).then(
+        () => undefined,
+        (error: unknown) => error as Error,
+      );
+      expect((rejected?.cause as Error).message).toBe(
+        "Requirements not met, and current balances could not be had from Picket",
+      );
+    } finally {
+      await standIn.close();
+    }
   });
 });
 
