@@ -80,6 +80,18 @@ describe("authorize, at the edges", () => {
     expect(standIn.requests).toHaveLength(2);
   });
 
+  it("asks Picket for a wallet off the list that falls short of a balance that would let it in", async () => {
+    standIn.balance = "5";
+    const token = holding("0");
+    const requirements = {
+      ...REQUIREMENTS,
+      allowedWallets: ["0x00000000000000000000000000000000000000aa"],
+    };
+    const result = await authorize(validator, picket, token, requirements);
+    expect(standIn.requests).toHaveLength(1);
+    expect(result.accessToken).not.toBe(token);
+  });
+
   it("treats an error that only looks like unmet requirements as final", async () => {
     const lookalike = Object.assign(new Error("requirements not met"), {
       code: "ERR_REQUIREMENTS_NOT_MET",
