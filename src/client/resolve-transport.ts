@@ -53,7 +53,9 @@ function resolveBaseUrl(baseUrl: unknown): string {
     // The secret key rides on every request: it must not cross the network in the clear.
     throw new TypeError("options.baseUrl must use https: (http: only for loopback hosts)");
   }
-  if (url.username !== "" || url.password !== "" || url.search !== "" || url.hash !== "") {
+  // A bare `?` or `#` leaves `search` and `hash` empty but stays in `href`, where every path
+  // joined after it would become the query or the fragment of the base itself.
+  if (url.username !== "" || url.password !== "" || /[?#]/.test(url.href)) {
     throw new TypeError("options.baseUrl cannot carry credentials, a query or a fragment");
   }
   return url.href.replace(/\/+$/, "");

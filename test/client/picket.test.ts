@@ -210,6 +210,22 @@ describe("Picket: picket-node's class, validating locally", () => {
     expect(rendering).not.toContain(Buffer.from(`${standIn.secretKey}:`).toString("base64"));
   });
 
+  it("keeps a chain that is given, and refuses a null request as the client does", async () => {
+    await picket.nonce({ chain: "solana", walletAddress: "So1anaWa11et" });
+    expect(standIn.requests[0]?.body).toMatchObject({ chain: "solana" });
+    await expect(picket.tokenOwnership(null as never)).rejects.toThrow(
+      new TypeError("tokenOwnership's request must be an object"),
+    );
+  });
+
+  it("refuses options that are not an object with the project-ID TypeError", () => {
+    expect(() => new Picket(standIn.secretKey, issuer.projectId as never)).toThrow(
+      new TypeError(
+        "new Picket(secretKey, { projectId }) needs the project ID: tokens are validated locally",
+      ),
+    );
+  });
+
   it("throws a TypeError without the project ID or the secret key", () => {
     expect(() => new Picket(standIn.secretKey, undefined as unknown as PicketOptions)).toThrow(
       new TypeError(

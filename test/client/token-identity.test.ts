@@ -29,6 +29,22 @@ describe("tokenIdentity", () => {
     );
   });
 
+  it("gives no shared identity to different tokens with an empty tid", () => {
+    const other = encodePart('{"sub":"y"}');
+    expect(tokenIdentity(`${HEADER}.${PAYLOAD}.s`, { tid: "" })).not.toBe(
+      tokenIdentity(`${HEADER}.${other}.s`, { tid: "" }),
+    );
+  });
+
+  it("keeps base64url's - and _ as they are in the canonical spelling", () => {
+    // "ab-_" decodes to 3 bytes, whose one spelling it is.
+    expect(tokenIdentity("ab-_.-_-_.sig", {})).toBe("jws:ab-_.-_-_");
+  });
+
+  it("reads a token without a dot as a header with an empty payload", () => {
+    expect(tokenIdentity("abc", {})).toBe(tokenIdentity("abc.", {}));
+  });
+
   it("never throws, even for parts that are not base64url", () => {
     expect(tokenIdentity("a.b", {})).toBe("jws:a.b");
     expect(tokenIdentity("", {})).toBe("jws:.");

@@ -1,0 +1,87 @@
+import { describe, expect, it } from "vitest";
+import {
+  createPicketClient,
+  isPicketApiError,
+  type PicketApiError,
+} from "../../src/client/index.js";
+
+const SECRET = "sk_live_??>~cause";
+const WALLET = "0x8F7A3f0E6b2B4dB2cE1f5A9d4C3b2A1908F7e6D5";
+
+/** The PicketApiError of a call whose fetch rejects with `thrown`. */
+async function failureOf(thrown: unknown): Promise<PicketApiError> {
+  const client = createPicketClient({
+    secretKey: SECRET,
+    baseUrl: "https://picketapi.example/api/v1",
+    async fetch() {
+      throw thrown;
+    },
+  });
+  const caught = await client.nonce({ chain: "ethereum", walletAddress: WALLET }).then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+  expect(isPicketApiError(caught), String(caught)).toBe(true);
+  return caught as PicketApiError;
+}
+
+/** An error with this message and stack, and no cause. */
+function errorWith(message: string, stack: string | undefined): Error {
+  const error = new Error(message);
+  error.stack = stack;
+  return error;
+}
+
+describe("the secret key in the cause of a failed call", () => {
+  it("is scrubbed from a message alone, a stack alone, or an inner cause alone", async () => {
+    const inMessage = (await failureOf(errorWith(`bad ${SECRET}`, "Error: clean"))).cause as Error;
+    expect(inMessage.message).toBe("bad [redacted]");
+    expect(inMessage.stack).toBe("Error: clean");
+    expect(Object.hasOwn(inMessage, "cause")).toBe(false);
+
+    const inStack = (await failureOf(errorWith("clean", `Error: at ${SECRET}`))).cause as Error;
+    expect(inStack.message).toBe("clean");
+    expect(inStack.stack).toBe("Error: at [redacted]");
+
+    const outer = new Error("fetch failed", { cause: new Error(`socket ${SECRET}`) });
+    const inInner = (await failureOf(outer)).cause as Error;
+    expect(inInner).not.toBe(outer);
+    expect((inInner.cause as Error).message).toBe("socket [redacted]");
+  });
+
+  it("keeps a stack on the scrubbed copy of an error that had none", async () => {
+    const copy = (await failureOf(errorWith(`bad ${SECRET}`, undefined))).cause as Error;
+    expect(copy.message).toBe("bad [redacted]");
+    expect(typeof copy.stack).toBe("string");
+  });
+
+  it("scrubs five levels of causes and drops what lies deeper", async () => {
+    let chain: Error | undefined;
+    for (let level = 7; level >= 0; level -= 1) {
+      chain = new Error(`level ${level} ${SECRET}`, chain === undefined ? {} : { cause: chain });
+    }
+    const levels: string[] = [];
+    for (let cause = (await failureOf(chain)).cause; cause instanceof Error; cause = cause.cause) {
+      levels.push(cause.message);
+    }
+    expect(levels).toEqual([0, 1, 2, 3, 4].map((level) => `level ${level} [redacted]`));
+  });
+
+  it("ends on a cause that is its own cause", async () => {
+    const looped = new Error(`loop ${SECRET}`);
+    looped.cause = looped;
+    const failure = await failureOf(looped);
+    expect(failure.code).toBe("network_error");
+    expect((failure.cause as Error).message).toBe("loop [redacted]");
+  });
+
+  it("scrubs every occurrence of an encoded form, and URL-safe forms of a key with / in its base64", async () => {
+    const base64 = Buffer.from(SECRET).toString("base64");
+    expect(base64).toContain("/");
+    const urlSafe = Buffer.from(SECRET).toString("base64url");
+    const padded = Buffer.from(`${SECRET}:`).toString("base64");
+    const copy = (await failureOf(new Error(`${base64} ${base64} ${urlSafe} ${padded}`)))
+      .cause as Error;
+    expect(copy.message).toBe("[redacted] [redacted] [redacted] [redacted]");
+  });
+});
