@@ -28,7 +28,8 @@ async function failureOf(thrown: unknown): Promise<PicketApiError> {
 /** An error with this message and stack, and no cause. */
 function errorWith(message: string, stack: string | undefined): Error {
   const error = new Error(message);
-  error.stack = stack;
+  if (stack === undefined) delete error.stack;
+  else error.stack = stack;
   return error;
 }
 

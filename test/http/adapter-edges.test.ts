@@ -221,7 +221,7 @@ describe("authenticate with revalidate, when Picket cannot be asked", () => {
         () => undefined,
         (error: unknown) => error as Error,
       );
-      expect((rejected?.cause as Error).message).toBe(
+      expect(((rejected as Error).cause as Error).message).toBe(
         "Requirements not met, and current balances could not be had from Picket",
       );
     } finally {
