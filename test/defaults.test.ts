@@ -187,17 +187,3 @@ describe("the README's option tables", () => {
     expect(README).toMatch(/constants\*\* exported by the package, not environment\s+variables/);
   });
 });
-
-describe("knownOptionKeys", () => {
-  it("gives each group its own keys only", () => {
-    expect(knownOptionKeys("jwksCache")).toEqual([
-      "maxAge",
-      "staleIfError",
-      "cooldown",
-      "timeout",
-      "maxKeys",
-      "maxBytes",
-    ]);
-    expect(knownOptionKeys("tokenCache")).toEqual(["max"]);
-  });
-});

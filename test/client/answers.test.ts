@@ -5,11 +5,11 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   createPicketClient,
   isPicketApiError,
-  type PicketApiError,
   type PicketClient,
   type PicketClientEvent,
 } from "../../src/client/index.js";
 import { createTestIssuer } from "../../src/testing/index.js";
+import { apiError } from "../helpers/api-error.js";
 import { closeServer, listenOnLoopback } from "../helpers/http.js";
 import {
   error,
@@ -19,15 +19,6 @@ import {
 
 const WALLET = "0x8F7A3f0E6b2B4dB2cE1f5A9d4C3b2A1908F7e6D5";
 const nonceRequest = { chain: "ethereum", walletAddress: WALLET };
-
-async function apiError(run: () => Promise<unknown>): Promise<PicketApiError> {
-  const caught = await run().then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  );
-  expect(isPicketApiError(caught), `expected a PicketApiError, got ${String(caught)}`).toBe(true);
-  return caught as PicketApiError;
-}
 
 /** A node:http server on 127.0.0.1 that answers every request with `answer`. */
 async function startAnswering(

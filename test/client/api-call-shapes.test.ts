@@ -1,24 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import {
-  createPicketClient,
-  isPicketApiError,
-  type PicketApiError,
-  type PicketClient,
-} from "../../src/client/index.js";
+import { createPicketClient, type PicketClient } from "../../src/client/index.js";
 import { createTestIssuer } from "../../src/testing/index.js";
+import { apiError } from "../helpers/api-error.js";
 import { type PicketApiStandIn, startPicketApiStandIn } from "../helpers/picket-api-stand-in.js";
 
 const WALLET = "0x8F7A3f0E6b2B4dB2cE1f5A9d4C3b2A1908F7e6D5";
 const CONTRACT = "0x8a90cab2b38dba80c64b7734e58ee1db38b8992e";
-
-async function apiError(run: () => Promise<unknown>): Promise<PicketApiError> {
-  const caught = await run().then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  );
-  expect(isPicketApiError(caught), `expected a PicketApiError, got ${String(caught)}`).toBe(true);
-  return caught as PicketApiError;
-}
 
 describe("each call's arguments and answer shape", () => {
   let standIn: PicketApiStandIn;

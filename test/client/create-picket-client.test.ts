@@ -6,11 +6,11 @@ import {
   createPicketClient,
   isPicketApiError,
   PICKET_API_URL,
-  type PicketApiError,
   type PicketClient,
 } from "../../src/client/index.js";
 import { PicketValidationError } from "../../src/index.js";
 import { createTestIssuer, type TestIssuer } from "../../src/testing/index.js";
+import { apiError } from "../helpers/api-error.js";
 import {
   error,
   type PicketApiStandIn,
@@ -19,18 +19,6 @@ import {
 
 const WALLET = "0x8F7A3f0E6b2B4dB2cE1f5A9d4C3b2A1908F7e6D5";
 const CONTRACT = "0x8a90cab2b38dba80c64b7734e58ee1db38b8992e";
-
-/** Runs `run` and returns the PicketApiError it rejects with, failing the test otherwise. */
-async function apiError(run: () => Promise<unknown>): Promise<PicketApiError> {
-  let caught: unknown;
-  try {
-    await run();
-  } catch (thrown) {
-    caught = thrown;
-  }
-  expect(isPicketApiError(caught), `expected a PicketApiError, got ${String(caught)}`).toBe(true);
-  return caught as PicketApiError;
-}
 
 /** A port that refuses connections: a server bound and closed again. */
 async function closedPort(): Promise<number> {

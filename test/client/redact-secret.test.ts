@@ -1,11 +1,8 @@
 import { inspect } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  createPicketClient,
-  isPicketApiError,
-  type PicketApiError,
-} from "../../src/client/index.js";
+import { createPicketClient, type PicketApiError } from "../../src/client/index.js";
 import { createTestIssuer } from "../../src/testing/index.js";
+import { apiError } from "../helpers/api-error.js";
 import {
   error,
   type PicketApiStandIn,
@@ -56,15 +53,6 @@ function expectScrubbed(failure: PicketApiError, form: string): void {
     expect(rendering.toLowerCase()).not.toContain(SECRET.toLowerCase());
     expect(rendering).not.toContain(unpadded(credentials.toString("base64")));
   }
-}
-
-async function apiError(run: () => Promise<unknown>): Promise<PicketApiError> {
-  const caught = await run().then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  );
-  expect(isPicketApiError(caught), `expected a PicketApiError, got ${String(caught)}`).toBe(true);
-  return caught as PicketApiError;
 }
 
 describe("the secret key, in any encoding", () => {

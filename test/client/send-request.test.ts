@@ -3,12 +3,11 @@ import type { AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   createPicketClient,
-  isPicketApiError,
-  type PicketApiError,
   type PicketClient,
   type PicketClientEvent,
 } from "../../src/client/index.js";
 import { createTestIssuer, type TestIssuer } from "../../src/testing/index.js";
+import { apiError } from "../helpers/api-error.js";
 import {
   error,
   type PicketApiStandIn,
@@ -17,17 +16,6 @@ import {
 
 const WALLET = "0x8F7A3f0E6b2B4dB2cE1f5A9d4C3b2A1908F7e6D5";
 const MiB = 1_048_576;
-
-async function apiError(run: () => Promise<unknown>): Promise<PicketApiError> {
-  let caught: unknown;
-  try {
-    await run();
-  } catch (thrown) {
-    caught = thrown;
-  }
-  expect(isPicketApiError(caught), `expected a PicketApiError, got ${String(caught)}`).toBe(true);
-  return caught as PicketApiError;
-}
 
 /** A server on 127.0.0.1 whose every answer is a body of `totalBytes`, made chunk by chunk. */
 interface Flood {
