@@ -2,6 +2,7 @@ import { knownOptionKeys, OPTION_DEFAULTS, type OptionDefault } from "./defaults
 import type { KeyStoreSettings } from "./jwks/key-store.js";
 import { describeMilliseconds, parseDuration } from "./shared/parse-duration.js";
 import { isSecureUrl } from "./shared/secure-url.js";
+import { refuseUnknownKeys } from "./shared/strict-keys.js";
 import type {
   JwksCacheOptions,
   Requirements,
@@ -43,7 +44,7 @@ export function resolveOptions(options: ValidatorOptions): ResolvedOptions {
   if (typeof options !== "object" || options === null) {
     throw new TypeError("createValidator needs an options object with a projectId");
   }
-  refuseUnknownKeys(options, TOP_LEVEL_KEYS, "");
+  refuseUnknownKeys(options, TOP_LEVEL_KEYS, "createValidator");
   if (typeof options.projectId !== "string" || options.projectId.length === 0) {
     throw new TypeError("options.projectId must be the Picket project ID (a non-empty string)");
   }
@@ -94,62 +95,8 @@ function group<T extends object>(
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     throw new TypeError(`options.${name} takes ${expected}, not ${describeValue(value)}`);
   }
-  refuseUnknownKeys(value, known, `${name}.`);
+  refuseUnknownKeys(value, known, "createValidator", `${name}.`);
   return value;
-}
-
-/** Throws a `TypeError` for the first key that is not an option, naming the nearest one. */
-function refuseUnknownKeys(value: object, known: readonly string[], prefix: string): void {
-  for (const key of Object.keys(value)) {
-    if (known.includes(key)) continue;
-    const nearest = nearestKey(key, known);
-    const hint =
-      nearest === undefined
-        ? `known options: ${known.join(", ")}`
-        : `did you mean ${prefix}${nearest}?`;
-    throw new TypeError(`options.${prefix}${key} is not an option of createValidator; ${hint}`);
-  }
-}
-
-/**
- * The known key closest to `key` by edit distance, ignoring case, where it is close enough or
- * one contains the other (`maxSize` → `max`).
- */
-function nearestKey(key: string, known: readonly string[]): string | undefined {
-  const lower = key.toLowerCase();
-  const limit = Math.max(2, Math.floor(key.length / 3));
-  let best: string | undefined;
-  let bestDistance = Number.POSITIVE_INFINITY;
-  for (const candidate of known) {
-    const other = candidate.toLowerCase();
-    const distance = editDistance(lower, other);
-    const near = distance <= limit || contains(lower, other) || contains(other, lower);
-    if (near && distance < bestDistance) [best, bestDistance] = [candidate, distance];
-  }
-  return best;
-}
-
-/** Whether `text` contains `part`, a part long enough to mean something (3 letters or more). */
-function contains(text: string, part: string): boolean {
-  return part.length >= 3 && text.includes(part);
-}
-
-/** Levenshtein distance, one row at a time. */
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current[j] = Math.min(
-        substitution,
-        (previous[j] as number) + 1,
-        (current[j - 1] as number) + 1,
-      );
-    }
-    previous = current;
-  }
-  return previous[b.length] as number;
 }
 
 function resolveJwksUri(options: ValidatorOptions): string | undefined {

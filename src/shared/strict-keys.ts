@@ -1,0 +1,66 @@
+/**
+ * Throws a `TypeError` for the first own key of `value` that is not in `known`, naming the
+ * function it was given to and the nearest known key: a misspelt option must fail at creation,
+ * never be ignored (`requirment:` silently dropped would open a gate).
+ *
+ * @example
+ * refuseUnknownKeys({ requirment: {} }, ["requirements"], "picketAuth")
+ * // TypeError: options.requirment is not an option of picketAuth; did you mean requirements?
+ */
+export function refuseUnknownKeys(
+  value: object,
+  known: readonly string[],
+  owner: string,
+  prefix = "",
+): void {
+  for (const key of Object.keys(value)) {
+    if (known.includes(key)) continue;
+    const nearest = nearestKey(key, known);
+    const hint =
+      nearest === undefined
+        ? `known options: ${known.join(", ")}`
+        : `did you mean ${prefix}${nearest}?`;
+    throw new TypeError(`options.${prefix}${key} is not an option of ${owner}; ${hint}`);
+  }
+}
+
+/**
+ * The known key closest to `key` by edit distance, ignoring case, where it is close enough or
+ * one contains the other (`maxSize` → `max`); `undefined` when none is.
+ */
+export function nearestKey(key: string, known: readonly string[]): string | undefined {
+  const lower = key.toLowerCase();
+  const limit = Math.max(2, Math.floor(key.length / 3));
+  let best: string | undefined;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const candidate of known) {
+    const other = candidate.toLowerCase();
+    const distance = editDistance(lower, other);
+    const near = distance <= limit || contains(lower, other) || contains(other, lower);
+    if (near && distance < bestDistance) [best, bestDistance] = [candidate, distance];
+  }
+  return best;
+}
+
+/** Whether `text` contains `part`, a part long enough to mean something (3 letters or more). */
+function contains(text: string, part: string): boolean {
+  return part.length >= 3 && text.includes(part);
+}
+
+/** Levenshtein distance, one row at a time. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current[j] = Math.min(
+        substitution,
+        (previous[j] as number) + 1,
+        (current[j - 1] as number) + 1,
+      );
+    }
+    previous = current;
+  }
+  return previous[b.length] as number;
+}
