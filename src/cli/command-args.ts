@@ -1,4 +1,5 @@
 import { type ParseArgsConfig, parseArgs } from "node:util";
+import { nearestKey } from "../shared/strict-keys.js";
 import { UsageError } from "./cli-errors.js";
 
 /** A command's flags and positionals, as `node:util`'s `parseArgs` returns them. */
@@ -20,8 +21,22 @@ export function parseCommandArgs(
       strict: true,
     });
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    throw new UsageError(unknownFlag(error, Object.keys(options)) ?? (error as Error).message);
   }
+}
+
+/** For an unknown flag, the line that names it and the nearest known one (`--requre`). */
+function unknownFlag(error: unknown, names: readonly string[]): string | undefined {
+  if ((error as { code?: unknown }).code !== "ERR_PARSE_ARGS_UNKNOWN_OPTION") return undefined;
+  const flag = /^Unknown option '([^']+)'/.exec((error as Error).message)?.[1];
+  if (flag === undefined) return undefined;
+  const known = [...names, "help"];
+  const nearest = nearestKey(flag.replace(/^-+/, ""), known);
+  const hint =
+    nearest === undefined
+      ? `its flags are ${known.map((name) => `--${name}`).join(", ")}`
+      : `did you mean --${nearest}?`;
+  return `unknown flag ${flag}; ${hint}`;
 }
 
 /** A string flag's value; `undefined` when the flag is absent. */

@@ -32,6 +32,8 @@ let lastValidatorId = 0;
  *
  * - Passes locally: no call to Picket.
  * - Any other local failure (expired, bad signature, wrong chain, …) is final: no call.
+ * - A validator or client that is not one (the four arguments given as one object, say) rejects
+ *   with a `TypeError` before anything is checked.
  * - Picket declines (403 or `permission_denied`): `ERR_REQUIREMENTS_NOT_MET`, with Picket's
  *   answer as `cause`. Any other API failure rejects with the {@link PicketApiError} itself,
  *   so that "Picket is down" is not mistaken for "the wallet does not qualify".
@@ -59,6 +61,7 @@ export async function authorize(
   accessToken: string,
   requirements: Requirements,
 ): Promise<AuthorizeResult> {
+  checkArguments(validator, client);
   let unmet: PicketValidationError;
   try {
     return { claims: await validator.validate(accessToken, requirements), accessToken };
@@ -122,6 +125,26 @@ async function askPicket(
     }
     throw error;
   }
+}
+
+const ARGUMENTS = "authorize(validator, client, accessToken, requirements)";
+
+function checkArguments(validator: unknown, client: unknown): void {
+  const given = validator as Partial<Record<string, unknown>> | null | undefined;
+  if (
+    typeof given?.validate === "function" &&
+    typeof (client as PicketClient | null | undefined)?.authz === "function"
+  ) {
+    return;
+  }
+  if (typeof given === "object" && given !== null && "validator" in given) {
+    throw new TypeError(`${ARGUMENTS} takes four arguments, not one options object`);
+  }
+  const which =
+    typeof given?.validate === "function"
+      ? "client must be a createPicketClient client"
+      : "validator must be a createValidator validator";
+  throw new TypeError(`${ARGUMENTS}: ${which}`);
 }
 
 function validatorId(validator: Validator): number {

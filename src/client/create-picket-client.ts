@@ -1,3 +1,5 @@
+import { refuseUnderFloor } from "../shared/millisecond-floor.js";
+import { parseDuration } from "../shared/parse-duration.js";
 import {
   authCall,
   authzCall,
@@ -66,6 +68,22 @@ export interface PicketClient {
   chainInfo(chain: string, options?: RequestOptions): Promise<ChainInfo>;
 }
 
+/** At least 1 s, or it would ration nothing: a smaller number is seconds mistaken for milliseconds. */
+const MIN_COOLDOWN = 1_000;
+
+function checkCooldownUnit(given: unknown): unknown {
+  if (given === undefined) return given;
+  const milliseconds = parseDuration(given, "milliseconds", "revalidateCooldown");
+  refuseUnderFloor({
+    given,
+    milliseconds,
+    floor: MIN_COOLDOWN,
+    owner: "createPicketClient",
+    name: "revalidateCooldown",
+  });
+  return given;
+}
+
 /**
  * Creates a client of Picket's API. Throws a `TypeError` at once for bad options. The secret key
  * is kept in a closure: the client object, its `inspect` output and its JSON do not hold it.
@@ -82,7 +100,7 @@ export interface PicketClient {
  */
 export function createPicketClient(options: PicketClientOptions): PicketClient {
   const transport = resolveTransport(options);
-  const cooldown = resolveCooldown(options.revalidateCooldown);
+  const cooldown = resolveCooldown(checkCooldownUnit(options.revalidateCooldown));
   const directory = new ChainDirectory();
   const call = (request: ApiCall): Promise<unknown> => sendRequest(transport, request);
 

@@ -1,7 +1,8 @@
 export { type AuthorizeResult, authorize } from "./authorize.js";
 export { PICKET_API_URL } from "./constants.js";
 export { createPicketClient, type PicketClient } from "./create-picket-client.js";
-export { Picket, type PicketOptions, type WithDefaultChain } from "./picket.js";
+// picket-node's own import, `import Picket from "…"`, keeps working on moving over.
+export { Picket, Picket as default, type PicketOptions, type WithDefaultChain } from "./picket.js";
 export {
   isPicketApiError,
   PicketApiError,

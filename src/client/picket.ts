@@ -1,4 +1,5 @@
 import { createValidator, type Validator } from "../create-validator.js";
+import { isPicketValidationError } from "../errors.js";
 import type {
   PicketAccessToken,
   Requirements,
@@ -6,6 +7,7 @@ import type {
   ValidatorOptions,
 } from "../types.js";
 import { createPicketClient, type PicketClient } from "./create-picket-client.js";
+import { checkPicketOptions } from "./picket-options.js";
 import type {
   AuthRequest,
   AuthResponse,
@@ -64,17 +66,14 @@ export class Picket {
   readonly client: PicketClient;
 
   /**
-   * Throws a `TypeError` for a missing secret key or project ID, or any bad option.
+   * Throws a `TypeError` for a missing secret key or project ID, an unknown option (a client
+   * option such as `baseUrl` belongs under `client`), or any bad value.
    *
    * @param secretKey The project's secret API key, for the calls that still go to Picket.
    * @param options The project ID (the validator needs it to check `aud`) and options.
    */
   constructor(secretKey: string, options: PicketOptions) {
-    if (typeof options !== "object" || options === null) {
-      throw new TypeError(
-        "new Picket(secretKey, { projectId }) needs the project ID: tokens are validated locally",
-      );
-    }
+    checkPicketOptions(options);
     const { client, onEvent, ...validatorOptions } = options;
     // One hook and one clock for both halves, unless the client is given its own clock.
     const shared = onEvent === undefined ? {} : { onEvent };
@@ -100,10 +99,15 @@ export class Picket {
 
   /**
    * Validates a token locally: no call to Picket. Resolves the verified claims; rejects with a
-   * `PicketValidationError` (`code` such as `ERR_TOKEN_EXPIRED`) for any token that fails.
+   * `PicketValidationError` (`code` such as `ERR_TOKEN_EXPIRED`) for any token that fails, which
+   * also carries its message as `msg`, where picket-node's `{ code, msg }` rejections had it.
    */
-  validate(accessToken: string, requirements?: Requirements): Promise<PicketAccessToken> {
-    return this.validator.validate(accessToken, requirements);
+  async validate(accessToken: string, requirements?: Requirements): Promise<PicketAccessToken> {
+    try {
+      return await this.validator.validate(accessToken, requirements);
+    } catch (error) {
+      throw withMsg(error);
+    }
   }
 
   /**
@@ -126,6 +130,14 @@ export class Picket {
   chainInfo(chain: string, options?: RequestOptions): Promise<ChainInfo> {
     return this.client.chainInfo(chain, options);
   }
+}
+
+/** A validation error with picket-node's `msg` beside its `message`; any other error as it is. */
+function withMsg(error: unknown): unknown {
+  if (isPicketValidationError(error) && !Object.hasOwn(error, "msg")) {
+    Object.defineProperty(error, "msg", { value: error.message, enumerable: true });
+  }
+  return error;
 }
 
 function withChain<T extends { chain?: string }>(request: T): T & { chain: string } {

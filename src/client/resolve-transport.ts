@@ -1,4 +1,7 @@
+import { refuseUnderFloor } from "../shared/millisecond-floor.js";
+import { parseDuration } from "../shared/parse-duration.js";
 import { isSecureUrl } from "../shared/secure-url.js";
+import { refuseUnknownKeys } from "../shared/strict-keys.js";
 import { PICKET_API_URL } from "./constants.js";
 import { createRedactor, toBase64 } from "./redact-secret.js";
 import { resolveTimeout, type Transport } from "./send-request.js";
@@ -6,16 +9,31 @@ import type { PicketClientOptions } from "./types.js";
 
 const DEFAULT_TIMEOUT = 10_000;
 const DEFAULT_MAX_RESPONSE_BYTES = 1_048_576;
+/** Under 100 ms no call to Picket completes: such a timeout is seconds mistaken for milliseconds. */
+const MIN_TIMEOUT = 100;
+
+/** The keys of {@link PicketClientOptions}: any other is refused. */
+export const CLIENT_OPTION_KEYS: readonly (keyof PicketClientOptions)[] = [
+  "secretKey",
+  "baseUrl",
+  "fetch",
+  "timeout",
+  "maxResponseBytes",
+  "revalidateCooldown",
+  "clock",
+  "onEvent",
+];
 
 /**
  * Checks a client's options and builds what its calls share. Throws a `TypeError` for bad
- * options; the messages never quote the key, as a TypeError is as likely to be logged as any
+ * options (an unknown key first: `baseURL` ignored would send the key to picketapi.com); the messages never quote the key, as a TypeError is as likely to be logged as any
  * error.
  */
 export function resolveTransport(options: PicketClientOptions): Transport {
   if (typeof options !== "object" || options === null) {
     throw new TypeError("createPicketClient needs an options object with a secretKey");
   }
+  refuseUnknownKeys(options, CLIENT_OPTION_KEYS, "createPicketClient");
   const { secretKey } = options;
   if (typeof secretKey !== "string" || secretKey.length === 0) {
     throw new TypeError("options.secretKey must be the project's secret API key (a string)");
@@ -33,13 +51,27 @@ export function resolveTransport(options: PicketClientOptions): Transport {
   return {
     fetch: fetchImpl,
     baseUrl: resolveBaseUrl(options.baseUrl ?? PICKET_API_URL),
-    timeout: resolveTimeout(options.timeout, DEFAULT_TIMEOUT),
+    timeout: resolveClientTimeout(options.timeout),
     maxResponseBytes: resolveMaxResponseBytes(options.maxResponseBytes),
     authorization: `Basic ${toBase64(`${secretKey}:`)}`,
     redact: createRedactor(secretKey),
     clock: resolveFunction(options.clock, "clock") ?? Date.now,
     onEvent: resolveFunction(options.onEvent, "onEvent"),
   };
+}
+
+function resolveClientTimeout(given: unknown): number {
+  if (given !== undefined) {
+    const milliseconds = parseDuration(given, "milliseconds", "timeout");
+    refuseUnderFloor({
+      given,
+      milliseconds,
+      floor: MIN_TIMEOUT,
+      owner: "createPicketClient",
+      name: "timeout",
+    });
+  }
+  return resolveTimeout(given, DEFAULT_TIMEOUT);
 }
 
 function resolveBaseUrl(baseUrl: unknown): string {

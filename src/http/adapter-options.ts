@@ -70,5 +70,15 @@ export interface AdapterOptions<Req> {
   getToken?: (request: Req) => TokenValue | PromiseLike<TokenValue>;
 }
 
+/** The keys of {@link AdapterOptions}: any other is refused when the adapter is built. */
+export const ADAPTER_OPTION_KEYS: readonly (keyof AdapterOptions<unknown>)[] = [
+  "validator",
+  "requirements",
+  "optional",
+  "revalidate",
+  "onError",
+  "getToken",
+];
+
 /** The response header that carries a fresh token issued by `revalidate`. */
 export const FRESH_TOKEN_HEADER = "x-picket-access-token";

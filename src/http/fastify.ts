@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
 import { mergeRequirements } from "../requirements/normalize-requirements.js";
 import type { PicketAccessToken, Requirements } from "../types.js";
-import { type AdapterOptions, FRESH_TOKEN_HEADER } from "./adapter-options.js";
+import { ADAPTER_OPTION_KEYS, type AdapterOptions, FRESH_TOKEN_HEADER } from "./adapter-options.js";
 import { guard, guardSettings } from "./route-guard.js";
 
 /** A Fastify `preHandler` hook that validates the Bearer token. */
@@ -74,6 +74,7 @@ async function register(
     ) {
       throw new TypeError("fastify.picketAuth: requirements must be an object");
     }
+    refuseOptionsAsRequirements(requirements);
     // Checked once merged: a route may lean on the plugin's keys (its minimum on their contract).
     const merged = mergeRequirements(options.requirements, requirements);
     const { requirements: _plugin, ...rest } = options;
@@ -82,6 +83,22 @@ async function register(
       merged === undefined ? rest : { ...rest, requirements: merged },
     );
   });
+}
+
+/**
+ * `fastify.picketAuth({ optional: true })` or `({ requirements })` reads as options but is taken
+ * as requirements: say where such keys go rather than let them pass as unknown requirements.
+ */
+function refuseOptionsAsRequirements(requirements: Requirements | undefined): void {
+  const key = Object.keys(requirements ?? {}).find((name) =>
+    (ADAPTER_OPTION_KEYS as readonly string[]).includes(name),
+  );
+  if (key === undefined) return;
+  const fix =
+    key === "requirements"
+      ? "pass the requirements themselves: fastify.picketAuth({ contractAddress, minTokenBalance })"
+      : `${key} is an option of the plugin, fastify.register(picketPlugin, { validator, ${key} }), or of picketPreHandler({ validator, ${key} }) for one route`;
+  throw new TypeError(`fastify.picketAuth takes requirements, not options: ${fix}`);
 }
 
 /**

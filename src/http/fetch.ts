@@ -1,5 +1,6 @@
 import type { Validator } from "../create-validator.js";
 import { isPicketValidationError, PicketValidationError } from "../errors.js";
+import { refuseUnknownKeys } from "../shared/strict-keys.js";
 import type { PicketAccessToken, Requirements } from "../types.js";
 import { type AdapterOptions, FRESH_TOKEN_HEADER } from "./adapter-options.js";
 import { type ErrorResponse, errorResponse, publicMessage } from "./error-response.js";
@@ -14,6 +15,21 @@ export type AuthenticateOptions = Pick<PicketAuthOptions, "getToken" | "onError"
 
 export type { PicketRefusal, TokenValue } from "./adapter-options.js";
 
+const AUTHENTICATE_OPTION_KEYS: readonly (keyof AuthenticateOptions)[] = [
+  "getToken",
+  "onError",
+  "revalidate",
+];
+
+// Where the adapter options that authenticate does not take go instead.
+const AUTHENTICATE_ELSEWHERE = {
+  validator: "the validator is authenticate's second argument",
+  requirements:
+    "requirements are authenticate's third argument: authenticate(request, validator, requirements, options)",
+  optional:
+    "authenticate has no optional mode: it rejects a request without a token with ERR_TOKEN_MISSING, which you may catch",
+};
+
 const readAuthorization = (request: Request): string | null => request.headers.get("authorization");
 
 /**
@@ -21,7 +37,7 @@ const readAuthorization = (request: Request): string | null => request.headers.g
  * with the verified claims; rejects with a `PicketValidationError` whose `code`, `status` and
  * `failures` say why and whose `message` is the fixed public text the adapters answer with, so
  * that it is safe to send on (the validator's own error, with its detail, is the `cause`).
- * Malformed requirements reject with a `TypeError`, whatever the request.
+ * Malformed requirements and an unknown option reject with a `TypeError`, whatever the request.
  *
  * @example
  * ```ts
@@ -34,6 +50,15 @@ export async function authenticate(
   requirements?: Requirements,
   options: AuthenticateOptions = {},
 ): Promise<PicketAccessToken> {
+  if (typeof options === "object" && options !== null) {
+    refuseUnknownKeys(
+      options,
+      AUTHENTICATE_OPTION_KEYS,
+      "authenticate",
+      "",
+      AUTHENTICATE_ELSEWHERE,
+    );
+  }
   const settings = guardSettings<Request>(
     "authenticate",
     // `optional` is not for authenticate: it resolves with claims or rejects.

@@ -5,8 +5,14 @@ import type { Validator } from "../create-validator.js";
 import { isPicketValidationError, PicketValidationError } from "../errors.js";
 import { callHook } from "../shared/call-hook.js";
 import { parseBearer } from "../shared/parse-bearer.js";
+import { refuseUnknownKeys } from "../shared/strict-keys.js";
 import type { PicketAccessToken, Requirements } from "../types.js";
-import type { AdapterOptions, PicketRefusal, TokenValue } from "./adapter-options.js";
+import {
+  ADAPTER_OPTION_KEYS,
+  type AdapterOptions,
+  type PicketRefusal,
+  type TokenValue,
+} from "./adapter-options.js";
 import { type ErrorResponse, errorResponse } from "./error-response.js";
 import { checkRouteRequirements } from "./route-requirements.js";
 
@@ -32,8 +38,8 @@ export interface GuardSettings<Req> {
 }
 
 /**
- * Checks an adapter's options (a `TypeError` naming `adapter` for a missing validator, a hook
- * that is not a function or malformed requirements) and settles how tokens are read:
+ * Checks an adapter's options (a `TypeError` naming `adapter` for an unknown key, a missing
+ * validator, a hook that is not a function or malformed requirements) and settles how tokens are read:
  * `getToken`, else the Bearer token of the header `readAuthorization` returns.
  */
 export function guardSettings<Req>(
@@ -46,6 +52,10 @@ export function guardSettings<Req>(
     options?.validator?.requirements,
   ),
 ): GuardSettings<Req> {
+  // A misspelt `requirements` or `optional` left out would serve the route to anyone.
+  if (typeof options === "object" && options !== null) {
+    refuseUnknownKeys(options, ADAPTER_OPTION_KEYS, adapter);
+  }
   if (typeof options?.validator?.validate !== "function") {
     throw new TypeError(`${adapter} needs { validator }`);
   }

@@ -1,7 +1,9 @@
 /**
  * Throws a `TypeError` for the first own key of `value` that is not in `known`, naming the
  * function it was given to and the nearest known key: a misspelt option must fail at creation,
- * never be ignored (`requirment:` silently dropped would open a gate).
+ * never be ignored (`requirment:` silently dropped would open a gate). `elsewhere` says where
+ * keys that belong to another function go (`baseUrl` given to `new Picket`, say): a key that is,
+ * or is nearest to, one of them gets that advice.
  *
  * @example
  * refuseUnknownKeys({ requirment: {} }, ["requirements"], "picketAuth")
@@ -12,16 +14,30 @@ export function refuseUnknownKeys(
   known: readonly string[],
   owner: string,
   prefix = "",
+  elsewhere: Readonly<Record<string, string>> = {},
 ): void {
   for (const key of Object.keys(value)) {
     if (known.includes(key)) continue;
-    const nearest = nearestKey(key, known);
-    const hint =
-      nearest === undefined
-        ? `known options: ${known.join(", ")}`
-        : `did you mean ${prefix}${nearest}?`;
-    throw new TypeError(`options.${prefix}${key} is not an option of ${owner}; ${hint}`);
+    throw new TypeError(
+      `options.${prefix}${key} is not an option of ${owner}; ${hint(key, known, prefix, elsewhere)}`,
+    );
   }
+}
+
+function hint(
+  key: string,
+  known: readonly string[],
+  prefix: string,
+  elsewhere: Readonly<Record<string, string>>,
+): string {
+  const advice = new Map(Object.entries(elsewhere));
+  const nearest = nearestKey(key, [...known, ...advice.keys()]);
+  if (nearest === undefined) {
+    return known.length === 0 ? "it takes no options" : `known options: ${known.join(", ")}`;
+  }
+  const goes = advice.get(nearest);
+  if (goes === undefined) return `did you mean ${prefix}${nearest}?`;
+  return nearest === key ? goes : `did you mean ${nearest}? ${goes}`;
 }
 
 /**

@@ -10,6 +10,7 @@ import {
 import type { JSONWebKeySet, JWK } from "jose";
 import { PICKET_ISSUER } from "../constants.js";
 import { createValidator, type Validator } from "../create-validator.js";
+import { refuseUnknownKeys } from "../shared/strict-keys.js";
 import type { PicketClaims, ValidatorOptions } from "../types.js";
 import { followRotations } from "./follow-rotations.js";
 import { type JwksServer, serveJwks } from "./serve-jwks.js";
@@ -72,9 +73,27 @@ export interface TestIssuer {
    * set's `cooldown` is refused.
    */
   rotate(): string;
-  /** Serves the current key set over real HTTP on 127.0.0.1, as it is at each request. */
+  /**
+   * Serves the current key set over real HTTP on 127.0.0.1, as it is at each request, on a free
+   * port (its `jwksUri` says which). It takes no options: any given is a `TypeError`.
+   */
   serve(): Promise<JwksServer>;
 }
+
+const ISSUER_OPTION_KEYS: readonly (keyof TestIssuerOptions)[] = [
+  "projectId",
+  "kid",
+  "privateJwk",
+  "clock",
+];
+const SIGN_OPTION_KEYS: readonly (keyof SignOptions)[] = ["expiresIn", "header", "omit"];
+// Claims given as sign's options would be ignored: say that they are its first argument.
+const CLAIMS_ADVICE: Readonly<Record<string, string>> = Object.fromEntries(
+  ["exp", "iat", "aud", "iss", "sub", "chain", "walletAddress", "tokenBalances"].map((claim) => [
+    claim,
+    `claims are sign's first argument: issuer.sign({ ${claim} }, options)`,
+  ]),
+);
 
 const DEFAULT_WALLET = "0x8F7A3f0E6b2B4dB2cE1f5A9d4C3b2A1908F7e6D5";
 
@@ -94,6 +113,7 @@ const DEFAULT_WALLET = "0x8F7A3f0E6b2B4dB2cE1f5A9d4C3b2A1908F7e6D5";
  * ```
  */
 export function createTestIssuer(options: TestIssuerOptions = {}): TestIssuer {
+  refuseUnknownKeys(objectOf(options, "createTestIssuer"), ISSUER_OPTION_KEYS, "createTestIssuer");
   const projectId = options.projectId ?? randomUUID();
   const clock = options.clock ?? Date.now;
   const namesKid = options.kid !== undefined;
@@ -115,6 +135,13 @@ export function createTestIssuer(options: TestIssuerOptions = {}): TestIssuer {
     },
     walletAddress: DEFAULT_WALLET,
     sign(claims = {}, signOptions = {}) {
+      refuseUnknownKeys(
+        objectOf(signOptions, "issuer.sign"),
+        SIGN_OPTION_KEYS,
+        "issuer.sign",
+        "",
+        CLAIMS_ADVICE,
+      );
       const now = Math.floor(clock() / 1000);
       const payload: Record<string, unknown> = {
         iss: PICKET_ISSUER,
@@ -156,10 +183,20 @@ export function createTestIssuer(options: TestIssuerOptions = {}): TestIssuer {
       publicJwk = publicJwkOf(privateKey, kid);
       return kid;
     },
-    serve() {
+    serve(...given: unknown[]) {
+      if (given[0] !== undefined)
+        refuseUnknownKeys(objectOf(given[0], "issuer.serve"), [], "issuer.serve");
       return serveJwks(() => ({ keys: [publicJwk] }));
     },
   };
+}
+
+/** `value`, when it is an options object; a `TypeError` naming `owner` otherwise. */
+function objectOf(value: unknown, owner: string): object {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new TypeError(`${owner}: options must be an object`);
+  }
+  return value;
 }
 
 function loadKey(privateJwk: JWK | undefined): KeyObject {

@@ -146,7 +146,15 @@ describe("runCli", () => {
       [[], "no command given"],
       [["nope"], "unknown command nope"],
       [["verify", valid], "verify needs --project-id (or PICKET_PROJECT_ID)"],
-      [["verify", valid, ...offline, "--bogus"], "Unknown option '--bogus'"],
+      [
+        ["verify", valid, ...offline, "--bogus"],
+        "unknown flag --bogus; its flags are --project-id, --jwks, --issuer, --require, --json, --help",
+      ],
+      [
+        ["verify", valid, ...offline, "--requre", "x=1"],
+        "unknown flag --requre; did you mean --require?",
+      ],
+      [["jwks", "--uir", "https://a.example"], "unknown flag --uir; did you mean --uri?"],
       [["verify", valid, ...offline, "--require", "x"], "--require x: expected key=value"],
       [
         ["verify", valid, ...offline, "--require", "chain=a", "--require", "chain=b"],

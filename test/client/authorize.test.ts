@@ -373,9 +373,15 @@ describe("authorize", () => {
         "ERR_REQUIREMENTS_NOT_MET",
       );
       expect(standIn.requests).toHaveLength(2);
-      for (const revalidateCooldown of [0, 999, "0.5s"]) {
+      for (const [revalidateCooldown, amounts] of [
+        [0, "0 is 0 ms, and it takes at least 1000 ms"],
+        [999, "999 is 999 ms, and it takes at least 1000 ms; did you mean 999_000 (999 s)?"],
+        ["0.5s", '"0.5s" is 500 ms, and it takes at least 1000 ms'],
+      ] as const) {
         expect(() => createPicketClient({ secretKey: "sk_a", revalidateCooldown })).toThrow(
-          new TypeError("options.revalidateCooldown must be at least 1000 milliseconds (1 s)"),
+          new TypeError(
+            `createPicketClient: options.revalidateCooldown is in milliseconds: ${amounts}`,
+          ),
         );
       }
       expect(() =>

@@ -478,7 +478,10 @@ describe("createPicketClient", () => {
         { secretKey: "sk_a", baseUrl: "https://user:pw@picketapi.com/api/v1" },
         "options.baseUrl cannot carry credentials, a query or a fragment",
       ],
-      [{ secretKey: "sk_a", timeout: 0 }, "options.timeout must be more than 0 milliseconds"],
+      [
+        { secretKey: "sk_a", timeout: 0 },
+        "createPicketClient: options.timeout is in milliseconds: 0 is 0 ms, and it takes at least 100 ms",
+      ],
       [
         { secretKey: "sk_a", timeout: Number.NaN },
         "options.timeout must be a finite number >= 0 (milliseconds) or a string with a unit (",

@@ -135,11 +135,12 @@ describe("fetch adapter", () => {
       expect(told[0]?.[1]).toBe(anonymous);
     });
 
-    it("ignores optional: it resolves with claims or rejects", async () => {
+    it("refuses optional, which it has no mode for: it resolves with claims or rejects", async () => {
       const options = { optional: true } as never;
-      await expectCode(
-        () => authenticate(request(), validator, undefined, options),
-        "ERR_TOKEN_MISSING",
+      await expect(authenticate(request(), validator, undefined, options)).rejects.toThrow(
+        new TypeError(
+          "options.optional is not an option of authenticate; authenticate has no optional mode: it rejects a request without a token with ERR_TOKEN_MISSING, which you may catch",
+        ),
       );
     });
   });
