@@ -70,6 +70,44 @@ describe("createPicketClient options", () => {
     );
   });
 
+  it("refuses a timeout under 100 ms, naming the unit and the value likely meant", () => {
+    expect(() => createPicketClient({ secretKey: "sk_a", timeout: 5 })).toThrow(
+      new TypeError(
+        "createPicketClient: options.timeout is in milliseconds: 5 is 5 ms, and it takes at least 100 ms; did you mean 5_000 (5 s)?",
+      ),
+    );
+    expect(() => createPicketClient({ secretKey: "sk_a", timeout: "50ms" })).toThrow(
+      new TypeError(
+        'createPicketClient: options.timeout is in milliseconds: "50ms" is 50 ms, and it takes at least 100 ms',
+      ),
+    );
+    expect(() => createPicketClient({ secretKey: "sk_a", timeout: 100 })).not.toThrow();
+  });
+
+  it("refuses a revalidateCooldown in seconds, with the milliseconds likely meant", () => {
+    expect(() => createPicketClient({ secretKey: "sk_a", revalidateCooldown: 60 })).toThrow(
+      new TypeError(
+        "createPicketClient: options.revalidateCooldown is in milliseconds: 60 is 60 ms, and it takes at least 1000 ms; did you mean 60_000 (1 min)?",
+      ),
+    );
+  });
+
+  it("refuses baseURL rather than send the key to picketapi.com", async () => {
+    const stub = stubFetch(nonceAnswer);
+    expect(() =>
+      createPicketClient({
+        secretKey: "sk_a",
+        baseURL: "http://127.0.0.1:8787",
+        fetch: stub.fetch,
+      } as Options),
+    ).toThrow(
+      new TypeError(
+        "options.baseURL is not an option of createPicketClient; did you mean baseUrl?",
+      ),
+    );
+    expect(stub.requests).toHaveLength(0);
+  });
+
   it("takes revalidateCooldown of exactly 1 s", () => {
     expect(() =>
       createPicketClient({ secretKey: "sk_a", revalidateCooldown: 1_000 }),

@@ -1,6 +1,6 @@
 import { inspect } from "node:util";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { authorize, Picket, type PicketOptions } from "../../src/client/index.js";
+import DefaultPicket, { authorize, Picket, type PicketOptions } from "../../src/client/index.js";
 import { createTestIssuer, type TestIssuer } from "../../src/testing/index.js";
 import { expectCode } from "../helpers/expect-code.js";
 import {
@@ -57,6 +57,19 @@ describe("Picket: picket-node's class, validating locally", () => {
     );
     await expectCode(() => picket.validate(""), "ERR_TOKEN_MISSING");
     expect(standIn.requests).toHaveLength(0);
+  });
+
+  it("validate's rejections carry msg, where picket-node's { code, msg } had the text", async () => {
+    const failure = await expectCode(
+      () => picket.validate(issuer.sign({}, { expiresIn: -60 })),
+      "ERR_TOKEN_EXPIRED",
+    );
+    expect((failure as unknown as { msg: unknown }).msg).toBe(failure.message);
+    expect(failure.message).not.toBe("");
+  });
+
+  it("is picket-node's default import too", () => {
+    expect(DefaultPicket).toBe(Picket);
   });
 
   it("nonce({ walletAddress }) defaults chain to ethereum, as picket-node does", async () => {
@@ -232,7 +245,11 @@ describe("Picket: picket-node's class, validating locally", () => {
         "new Picket(secretKey, { projectId }) needs the project ID: tokens are validated locally",
       ),
     );
-    expect(() => new Picket(standIn.secretKey, {} as PicketOptions)).toThrow(TypeError);
+    expect(() => new Picket(standIn.secretKey, {} as PicketOptions)).toThrow(
+      new TypeError(
+        "new Picket(secretKey, { projectId }) needs options.projectId: validate() checks tokens offline, where each token's aud must be your project ID (Picket's API knew it from the secret key; offline nothing else tells it)",
+      ),
+    );
     expect(() => new Picket("", { projectId: issuer.projectId })).toThrow(
       new TypeError("options.secretKey must be the project's secret API key (a string)"),
     );
