@@ -39,7 +39,7 @@ export interface GuardSettings<Req> {
 
 /**
  * Checks an adapter's options (a `TypeError` naming `adapter` for an unknown key, a missing
- * validator, a hook that is not a function or malformed requirements) and settles how tokens are read:
+ * validator, a hook that is not a function, a value of the wrong type or malformed requirements) and settles how tokens are read:
  * `getToken`, else the Bearer token of the header `readAuthorization` returns.
  */
 export function guardSettings<Req>(
@@ -64,6 +64,7 @@ export function guardSettings<Req>(
       throw new TypeError(`${adapter}: ${hook} must be a function`);
     }
   }
+  checkValueTypes(adapter, options);
   const { getToken } = options;
   return {
     validator: options.validator,
@@ -74,6 +75,27 @@ export function guardSettings<Req>(
     readToken:
       getToken === undefined ? (request) => bearerOrNothing(readAuthorization(request)) : getToken,
   };
+}
+
+/**
+ * `optional: "true"` or `revalidate: true` would be taken for something else than meant (a
+ * string is not `true`; `true` is no client, which every refused request would then reach).
+ */
+function checkValueTypes(
+  adapter: string,
+  options: Pick<AdapterOptions<never>, "optional" | "revalidate">,
+): void {
+  if (options.optional !== undefined && typeof options.optional !== "boolean") {
+    throw new TypeError(
+      `${adapter}: optional must be true or false, not ${typeof options.optional}`,
+    );
+  }
+  const client = options.revalidate as { authz?: unknown } | undefined;
+  if (client !== undefined && typeof client?.authz !== "function") {
+    throw new TypeError(
+      `${adapter}: revalidate must be a Picket API client, from createPicketClient({ secretKey }) or a Picket's .client`,
+    );
+  }
 }
 
 /**

@@ -156,6 +156,19 @@ describe("every public options object refuses an unknown key at creation", () =>
   });
 });
 
+describe("adapters refuse a value of the wrong type at creation", () => {
+  it("optional that is not a boolean, revalidate that is not a client", () => {
+    expect(() => expressAuth({ validator, optional: "true" } as never)).toThrow(
+      new TypeError("picketAuth: optional must be true or false, not string"),
+    );
+    expect(() => withPicket(handler, { validator, revalidate: true } as never)).toThrow(
+      new TypeError(
+        "withPicket: revalidate must be a Picket API client, from createPicketClient({ secretKey }) or a Picket's .client",
+      ),
+    );
+  });
+});
+
 describe("refuseUnknownKeys", () => {
   it("lists the known options when none is near, or says there are none", () => {
     expect(() => refuseUnknownKeys({ zzz: 1 }, ["alpha", "beta"], "f")).toThrow(
