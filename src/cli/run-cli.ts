@@ -1,3 +1,4 @@
+import { nearestKey } from "../shared/strict-keys.js";
 import { CliIoError, UsageError } from "./cli-errors.js";
 import { type CliIo, EXIT, type ExitStatus } from "./cli-io.js";
 import { decodeCommand } from "./decode-command.js";
@@ -42,10 +43,13 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<ExitStatus>
       await io.stdout(`${await packageVersion()}\n`);
       return EXIT.valid;
     default:
-      throw new UsageError(
-        command === undefined ? "no command given" : `unknown command ${command}`,
-      );
+      throw new UsageError(command === undefined ? "no command given" : unknownCommand(command));
   }
+}
+
+function unknownCommand(command: string): string {
+  const nearest = nearestKey(command, ["verify", "decode", "jwks", "help"]);
+  return `unknown command ${command}${nearest === undefined ? "" : `; did you mean ${nearest}?`}`;
 }
 
 /** Standard output failures become a {@link CliIoError}; standard error failures are dropped. */

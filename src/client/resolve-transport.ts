@@ -26,8 +26,8 @@ export const CLIENT_OPTION_KEYS: readonly (keyof PicketClientOptions)[] = [
 
 /**
  * Checks a client's options and builds what its calls share. Throws a `TypeError` for bad
- * options (an unknown key first: `baseURL` ignored would send the key to picketapi.com); the messages never quote the key, as a TypeError is as likely to be logged as any
- * error.
+ * options, an unknown key first (`baseURL` ignored would send the key to picketapi.com); the
+ * messages never quote the key, as a TypeError is as likely to be logged as any error.
  */
 export function resolveTransport(options: PicketClientOptions): Transport {
   if (typeof options !== "object" || options === null) {

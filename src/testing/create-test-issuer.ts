@@ -184,8 +184,9 @@ export function createTestIssuer(options: TestIssuerOptions = {}): TestIssuer {
       return kid;
     },
     serve(...given: unknown[]) {
-      if (given[0] !== undefined)
+      if (given[0] !== undefined) {
         refuseUnknownKeys(objectOf(given[0], "issuer.serve"), [], "issuer.serve");
+      }
       return serveJwks(() => ({ keys: [publicJwk] }));
     },
   };

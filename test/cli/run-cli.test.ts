@@ -145,6 +145,7 @@ describe("runCli", () => {
     const cases: [string[], string][] = [
       [[], "no command given"],
       [["nope"], "unknown command nope"],
+      [["verfy", valid], "unknown command verfy; did you mean verify?"],
       [["verify", valid], "verify needs --project-id (or PICKET_PROJECT_ID)"],
       [
         ["verify", valid, ...offline, "--bogus"],
