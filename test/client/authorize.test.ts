@@ -485,6 +485,21 @@ describe("authorize", () => {
   });
 
   describe("at the edges", () => {
+    it("refuses a validator or client that is not one, before any check or call", async () => {
+      const token = holding("0");
+      await expect(authorize({} as never, picket, token, REQUIREMENTS)).rejects.toThrow(
+        new TypeError(
+          "authorize(validator, client, accessToken, requirements): validator must be a createValidator validator",
+        ),
+      );
+      await expect(authorize(validator, true as never, token, REQUIREMENTS)).rejects.toThrow(
+        new TypeError(
+          "authorize(validator, client, accessToken, requirements): client must be a createPicketClient client",
+        ),
+      );
+      expect(standIn.requests).toHaveLength(0);
+    });
+
     it("reads a 403 without Picket's code as a refusal too", async () => {
       standIn.setHandler(() => error(403, undefined, "Forbidden"));
       const failure = await expectCode(
