@@ -16,11 +16,11 @@ const execFile = promisify(execFileCallback);
 const ROOT = join(import.meta.dirname, "..");
 const TSC = join(ROOT, "node_modules", "typescript", "bin", "tsc");
 
+const README = readFileSync(join(ROOT, "README.md"), "utf8");
+
 /** The README's ```ts blocks, with the line each starts on. */
-const SAMPLES = [
-  ...readFileSync(join(ROOT, "README.md"), "utf8").matchAll(/^```ts\n([\s\S]*?)^```$/gm),
-].map((match) => ({
-  line: readFileSync(join(ROOT, "README.md"), "utf8").slice(0, match.index).split("\n").length + 1,
+const SAMPLES = [...README.matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((match) => ({
+  line: README.slice(0, match.index).split("\n").length + 1,
   code: match[1] ?? "",
 }));
 
