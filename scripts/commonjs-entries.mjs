@@ -13,9 +13,10 @@
 // the build with the lines to add, so that a new entry cannot ship without CommonJS types.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
 import ts from "typescript";
 
-const root = new URL("../", import.meta.url).pathname;
+const root = fileURLToPath(new URL("../", import.meta.url));
 const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
 
 /** Each `exports` entry's subpath and its ES module and declaration files, without `./`. */
