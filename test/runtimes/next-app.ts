@@ -1,9 +1,11 @@
 /**
  * examples/nextjs as a user builds and runs it: copied to a scratch folder, the packed package
- * installed into it, `next build`, then `next start` on a free loopback port.
+ * installed into it, `next build`, then `next start` on a free loopback port. Either as it is, with
+ * proxy.ts (Node.js runtime), or as its Edge variant: middleware.edge.ts renamed to middleware.ts
+ * and proxy.ts removed, as its README says (Next refuses to build an app that has both).
  */
 import { type ChildProcess, execFile as execFileCallback, spawn } from "node:child_process";
-import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { join } from "node:path";
@@ -23,14 +25,23 @@ function nextEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return env;
 }
 
+/** The example's two ways to gate /api: proxy.ts, or the Edge runtime's middleware.ts. */
+export type NextVariant = "proxy" | "edge-middleware";
+
 /**
  * Copies the example into the repository's ignored .scratch/ folder, where Node and Turbopack
  * find next and react in this repository's node_modules, and installs the packed package.
  */
-export async function prepareNextApp(): Promise<{ dir: string; transpiled: boolean }> {
+export async function prepareNextApp(
+  variant: NextVariant,
+): Promise<{ dir: string; transpiled: boolean }> {
   await mkdir(join(ROOT, ".scratch"), { recursive: true });
-  const dir = await mkdtemp(join(ROOT, ".scratch", "nextjs-"));
+  const dir = await mkdtemp(join(ROOT, ".scratch", `nextjs-${variant}-`));
   await cp(join(ROOT, "examples", "nextjs"), dir, { recursive: true });
+  if (variant === "edge-middleware") {
+    await rm(join(dir, "proxy.ts"));
+    await rename(join(dir, "middleware.edge.ts"), join(dir, "middleware.ts"));
+  }
   await writeFile(
     join(dir, "package.json"),
     JSON.stringify({ name: "picket-nextjs-example", private: true }),

@@ -1,4 +1,4 @@
-/** Any signed-in wallet: the middleware has verified the token and passed the holder on. */
+/** Any signed-in wallet: the proxy (or middleware) verified the token and passed the holder on. */
 export function GET(request: Request): Response {
   return Response.json({
     walletAddress: request.headers.get("x-picket-wallet"),

@@ -11,11 +11,12 @@ const CHAIN_HEADER = "x-picket-chain";
 let validator: Validator | undefined;
 
 /**
- * Created on the first request, not at module scope: `next build` loads this file where
- * PICKET_PROJECT_ID may be unset, and createValidator throws without a project ID.
- * PICKET_JWKS (a key set as JSON) keeps the app offline; without it, Picket's keys are fetched.
+ * The app's one validator, created on the first request, not at module scope: `next build`
+ * loads the modules where PICKET_PROJECT_ID may be unset, and createValidator throws without a
+ * project ID. PICKET_JWKS (a key set as JSON) keeps the app offline; without it, Picket's keys
+ * are fetched.
  */
-function picketValidator(): Validator {
+export function picketValidator(): Validator {
   const jwks = process.env.PICKET_JWKS;
   validator ??= createValidator({
     projectId: process.env.PICKET_PROJECT_ID ?? "",
@@ -25,10 +26,11 @@ function picketValidator(): Validator {
 }
 
 /**
- * Runs on the Edge runtime (the default for middleware.ts) before every /api route: refuses
- * requests without a valid Picket token, and passes the verified wallet on as request headers.
+ * What proxy.ts (Node.js runtime) and middleware.edge.ts (Edge runtime) do before every /api
+ * route: refuse a request without a valid Picket token, and pass the verified wallet on as
+ * request headers.
  */
-export async function middleware(request: NextRequest): Promise<Response> {
+export async function admitPicketUser(request: NextRequest): Promise<Response> {
   const headers = new Headers(request.headers);
   headers.delete(WALLET_HEADER);
   headers.delete(CHAIN_HEADER);
@@ -52,5 +54,3 @@ function tokenOf(request: NextRequest): string {
   if (header === null && cookie) return cookie;
   return parseBearer(header);
 }
-
-export const config = { matcher: "/api/:path*" };
