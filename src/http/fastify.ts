@@ -3,6 +3,7 @@ import { mergeRequirements } from "../requirements/normalize-requirements.js";
 import type { PicketAccessToken, Requirements } from "../types.js";
 import { type AdapterOptions, FRESH_TOKEN_HEADER } from "./adapter-options.js";
 import { guard, guardSettings } from "./route-guard.js";
+import { checkPlainRequirements } from "./route-requirements.js";
 
 /** A Fastify `preHandler` hook that validates the Bearer token. */
 export type PicketPreHandler = (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
@@ -68,12 +69,7 @@ async function register(
   guardSettings<FastifyRequest>("picketPlugin", options, () => undefined);
   fastify.decorateRequest("picket", null);
   fastify.decorate("picketAuth", (requirements?: Requirements) => {
-    if (
-      requirements !== undefined &&
-      (typeof requirements !== "object" || requirements === null || Array.isArray(requirements))
-    ) {
-      throw new TypeError("fastify.picketAuth: requirements must be an object");
-    }
+    if (requirements !== undefined) checkPlainRequirements("fastify.picketAuth", requirements);
     // Checked once merged: a route may lean on the plugin's keys (its minimum on their contract).
     const merged = mergeRequirements(options.requirements, requirements);
     const { requirements: _plugin, ...rest } = options;
