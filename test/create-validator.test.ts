@@ -188,6 +188,20 @@ describe("createValidator: the validator's own requirements", () => {
     });
   });
 
+  it("refuse per-call requirements that are not a plain object, rather than drop inherited keys", async () => {
+    const validator = issuer.validator({ requirements: { chain: "ethereum" } });
+    const inherited = Object.create({ contractAddress: CONTRACT }) as Requirements;
+    await expect(validator.validate(issuer.sign(), inherited)).rejects.toThrow(
+      /^requirements must be a plain object/,
+    );
+  });
+
+  it("refuse an empty collection list at construction: it would admit every wallet", () => {
+    expect(() => issuer.validator({ requirements: { collection: [] } })).toThrow(
+      /^requirements\.collection must be a non-empty array/,
+    );
+  });
+
   it("apply to every call, under the call's own", async () => {
     const validator = issuer.validator({ requirements: { chain: "solana" } });
     await expectCode(() => validator.validate(issuer.sign()), "ERR_REQUIREMENTS_NOT_MET");

@@ -1,7 +1,7 @@
 import type BigNumber from "bignumber.js";
+import { nearestKey } from "../shared/strict-keys.js";
 import type { Requirements } from "../types.js";
 import { isDecimalTokenId, parseAmount, parseTokenId } from "./parse-amount.js";
-import { nearestKey } from "../shared/strict-keys.js";
 import { addressKey } from "./same-address.js";
 
 /** Requirements with every value parsed and checked, ready to evaluate. */
@@ -120,7 +120,9 @@ export function assertPlainRequirements(value: unknown): asserts value is Requir
     if (!KNOWN_KEYS.includes(key)) {
       const nearest = nearestKey(key, KNOWN_KEYS);
       const hint =
-        nearest === undefined ? `requirements are ${KNOWN_KEYS.join(", ")}` : `did you mean ${nearest}?`;
+        nearest === undefined
+          ? `requirements are ${KNOWN_KEYS.join(", ")}`
+          : `did you mean ${nearest}?`;
       throw new TypeError(`requirements.${key} is not a requirement; ${hint}`);
     }
     if (!("value" in (Object.getOwnPropertyDescriptor(value, key) as PropertyDescriptor))) {

@@ -13,7 +13,11 @@ describe("normalizeRequirements messages", () => {
     ["a number", 5, `${PLAIN}, not a number`],
     ["a string", "chain", `${PLAIN}, not a string`],
     ["an array", [], `${PLAIN}, not an array`],
-    ["an unknown key", { chains: "x" }, "requirements.chains is not a requirement; did you mean chain?"],
+    [
+      "an unknown key",
+      { chains: "x" },
+      "requirements.chains is not a requirement; did you mean chain?",
+    ],
     ["an empty chain", { chain: "" }, "requirements.chain must be a non-empty string"],
     [
       "a numeric contract",
