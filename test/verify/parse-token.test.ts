@@ -82,15 +82,17 @@ describe("a token given with its Bearer scheme (validate, validateSync)", () => 
   const advice =
     'Malformed token: it starts with "Bearer ": pass the token without the scheme, e.g. parseBearer(header)';
 
-  it.each([`Bearer ${token}`, `bearer ${token}`, `BEARER  ${token}`, "Bearer opaque-value"])(
-    "refuses %j with ERR_TOKEN_MALFORMED saying to drop the scheme",
-    async (value) => {
-      expect(
-        (await expectCode(() => validator.validate(value), "ERR_TOKEN_MALFORMED")).message,
-      ).toBe(advice);
-      expect(thrownBy(() => validator.validateSync(value)).message).toBe(advice);
-    },
-  );
+  it.each([
+    ["Bearer <token>", `Bearer ${token}`],
+    ["bearer <token>", `bearer ${token}`],
+    ["BEARER  <token>", `BEARER  ${token}`],
+    ["Bearer <opaque value>", "Bearer opaque-value"],
+  ])("refuses %s with ERR_TOKEN_MALFORMED saying to drop the scheme", async (value) => {
+    expect((await expectCode(() => validator.validate(value), "ERR_TOKEN_MALFORMED")).message).toBe(
+      advice,
+    );
+    expect(thrownBy(() => validator.validateSync(value)).message).toBe(advice);
+  });
 
   it("accepts the same token once parseBearer has taken the scheme off", async () => {
     expect((await validator.validate(parseBearer(`Bearer ${token}`))).aud).toBe(issuer.projectId);
