@@ -20,7 +20,7 @@ const seals = new WeakMap<object, Seal>();
  * out): what a validator or a route keeps, so that what was checked cannot change afterwards.
  * Throws the `TypeError` of {@link assertPlainRequirements} for anything but a plain object.
  */
-export function freezeRequirements(requirements: Requirements): Readonly<Requirements> {
+function freezeRequirements(requirements: Requirements): Readonly<Requirements> {
   assertPlainRequirements(requirements);
   const copy: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(requirements)) {
