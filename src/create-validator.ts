@@ -80,8 +80,9 @@ export function createValidator(options: ValidatorOptions): Validator {
     settings: resolved.jwksCache,
     emit,
   });
+  const gate = new RequirementsGate(resolved.requirements);
   const pipeline: Pipeline = {
-    gate: new RequirementsGate(resolved.requirements),
+    gate,
     cache:
       resolved.tokenCacheMax === undefined
         ? undefined
@@ -100,15 +101,6 @@ export function createValidator(options: ValidatorOptions): Validator {
     ready: () => store.ensureLoaded(),
     refresh: () => store.refresh(),
     decodeUnverified,
-    requirements: frozenCopy(resolved.requirements),
+    requirements: gate.base,
   };
-}
-
-function frozenCopy(requirements: Requirements | undefined): Readonly<Requirements> | undefined {
-  if (requirements === undefined) return undefined;
-  const copy: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(requirements)) {
-    copy[key] = Array.isArray(value) ? Object.freeze([...value]) : value;
-  }
-  return Object.freeze(copy) as Readonly<Requirements>;
 }

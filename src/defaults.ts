@@ -15,6 +15,10 @@ export interface OptionDefault<T> {
   readonly unit?: OptionUnit;
   /** The smallest value accepted, in `unit`. */
   readonly min?: number;
+  /** The largest value accepted, in `unit`. */
+  readonly max?: number;
+  /** `0` is accepted under `min`, and turns the feature off. */
+  readonly zeroTurnsOff?: true;
   /** The option must be given. */
   readonly required?: true;
 }
@@ -43,6 +47,9 @@ export interface OptionDefaults {
 }
 
 const ONE_SECOND_MS = 1_000;
+/** Tolerance past this is a unit mistake, not clock skew. */
+const FIVE_MINUTES_S = 300;
+const ONE_YEAR_S = 365 * 86_400;
 
 /**
  * The one table of `createValidator`'s options: what each defaults to, in which unit, and the
@@ -55,8 +62,8 @@ export const OPTION_DEFAULTS: OptionDefaults = deepFreeze({
   jwks: { name: "jwks", value: undefined },
   issuer: { name: "issuer", value: PICKET_ISSUER },
   algorithms: { name: "algorithms", value: ["ES256"] },
-  clockTolerance: { name: "clockTolerance", value: 0, unit: "seconds" },
-  maxTokenAge: { name: "maxTokenAge", value: undefined, unit: "seconds" },
+  clockTolerance: { name: "clockTolerance", value: 0, unit: "seconds", max: FIVE_MINUTES_S },
+  maxTokenAge: { name: "maxTokenAge", value: undefined, unit: "seconds", max: ONE_YEAR_S },
   requirements: { name: "requirements", value: undefined },
   clock: { name: "clock", value: Date.now, shownAs: "Date.now", unit: "milliseconds" },
   // Read at construction, not here, so that a fetch installed after import is the one used.
@@ -72,6 +79,8 @@ export const OPTION_DEFAULTS: OptionDefaults = deepFreeze({
     name: "jwksCache.staleIfError",
     value: 86_400_000,
     unit: "milliseconds",
+    min: ONE_SECOND_MS,
+    zeroTurnsOff: true,
   },
   "jwksCache.cooldown": {
     name: "jwksCache.cooldown",
@@ -79,7 +88,12 @@ export const OPTION_DEFAULTS: OptionDefaults = deepFreeze({
     unit: "milliseconds",
     min: ONE_SECOND_MS,
   },
-  "jwksCache.timeout": { name: "jwksCache.timeout", value: 5_000, unit: "milliseconds" },
+  "jwksCache.timeout": {
+    name: "jwksCache.timeout",
+    value: 5_000,
+    unit: "milliseconds",
+    min: 100,
+  },
   "jwksCache.maxKeys": { name: "jwksCache.maxKeys", value: 100, unit: "keys" },
   "jwksCache.maxBytes": { name: "jwksCache.maxBytes", value: 1_048_576, unit: "bytes" },
   "tokenCache.max": { name: "tokenCache.max", value: 10_000, unit: "tokens" },

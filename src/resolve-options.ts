@@ -1,6 +1,6 @@
 import { knownOptionKeys, OPTION_DEFAULTS, type OptionDefault } from "./defaults.js";
 import type { KeyStoreSettings } from "./jwks/key-store.js";
-import { describeMilliseconds, parseDuration } from "./shared/parse-duration.js";
+import { checkDurationRange, parseDuration } from "./shared/parse-duration.js";
 import { isSecureUrl } from "./shared/secure-url.js";
 import { refuseUnknownKeys } from "./shared/strict-keys.js";
 import type {
@@ -57,7 +57,7 @@ export function resolveOptions(options: ValidatorOptions): ResolvedOptions {
     clockTolerance: duration(options.clockTolerance, D.clockTolerance),
     maxTokenAge: duration(options.maxTokenAge, D.maxTokenAge),
     requirements: options.requirements,
-    clock: optionalFunction(options.clock, "clock") ?? D.clock.value,
+    clock: resolveClock(options.clock),
     fetch: resolveFetch(options.fetch),
     maxTokenBytes: positiveInteger(options.maxTokenBytes, D.maxTokenBytes),
     jwksCache: resolveJwksCache(options.jwksCache),
@@ -159,7 +159,8 @@ function nonEmptyString(value: unknown, name: string): string {
 
 /**
  * A duration option in its documented unit (a number, or a string with a unit), or the default
- * when it is not given; under the option's floor it is a `TypeError` that names the unit.
+ * when it is not given; out of the option's range it is a `TypeError` that names the unit and
+ * the likely intended value.
  */
 function duration<T extends number | undefined>(
   value: unknown,
@@ -168,26 +169,30 @@ function duration<T extends number | undefined>(
   if (value === undefined) return option.value;
   const unit = option.unit === "seconds" ? "seconds" : "milliseconds";
   const parsed = parseDuration(value, unit, option.name);
-  if (option.min !== undefined && parsed < option.min) {
-    throw new TypeError(underFloorMessage(value, parsed, option.min, option.name));
+  const { name, min, max, zeroTurnsOff } = option;
+  return checkDurationRange(parsed, { name, unit, min, max, zeroTurnsOff }, value);
+}
+
+// 10^11 ms is March 1973; 10^11 s is thousands of years away: under it, a clock counts seconds.
+const EARLIEST_MILLISECONDS = 1e11;
+
+/**
+ * The clock, called once now: one that returns seconds (`Date.now() / 1000`) or anything but a
+ * finite number would make every token look issued in the future, or never expire.
+ */
+function resolveClock(clock: (() => number) | undefined): () => number {
+  const resolved = optionalFunction(clock, "clock") ?? D.clock.value;
+  const now: unknown = resolved();
+  if (typeof now === "number" && Number.isFinite(now) && now >= EARLIEST_MILLISECONDS) {
+    return resolved;
   }
-  return parsed;
-}
-
-/** Says what a too-short millisecond value amounts to, and the likely intended value. */
-function underFloorMessage(value: unknown, parsed: number, min: number, name: string): string {
-  const given = typeof value === "string" ? JSON.stringify(value) : String(value);
-  const asSeconds = typeof value === "number" ? value * 1_000 : Number.NaN;
-  const guess =
-    asSeconds >= min
-      ? `; did you mean ${numberLiteral(asSeconds)} (${describeMilliseconds(asSeconds)})?`
+  const seconds =
+    typeof now === "number" && now * 1_000 >= EARLIEST_MILLISECONDS
+      ? " (seconds, by the look of it: multiply by 1000)"
       : "";
-  return `options.${name} is in milliseconds: ${given} is ${describeMilliseconds(parsed)}; it must be at least ${min} ms (${describeMilliseconds(min)})${guess}`;
-}
-
-/** `600000` as `600_000`, as a reader would type it. */
-function numberLiteral(value: number): string {
-  return Number.isInteger(value) ? String(value).replace(/\B(?=(\d{3})+$)/g, "_") : String(value);
+  throw new TypeError(
+    `options.clock must return the time in milliseconds, like Date.now(); it returned ${typeof now === "string" ? JSON.stringify(now) : String(now)}${seconds}`,
+  );
 }
 
 function positiveInteger(value: unknown, option: OptionDefault<number>): number {

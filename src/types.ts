@@ -73,6 +73,11 @@ export interface PicketAccessToken extends PicketClaims {
  * `minTokenBalance`, or be more than zero where it is absent or zero. A listed wallet passes
  * whatever it holds.
  *
+ * Requirements are a plain object (an object literal or `Object.create(null)`): a class
+ * instance, a getter, a `Map`, an array or inherited keys are a `TypeError`, as are an unknown
+ * key (with the nearest one), an empty `collection`, `tokenIds` or `allowedWallets` list, and a
+ * `0x` address that is not `0x` and exactly 40 hex digits.
+ *
  * @example
  * ```ts
  * // Solana: hold at least 1 across these SPL mints.
@@ -88,7 +93,7 @@ export interface PicketAccessToken extends PicketClaims {
 export interface Requirements {
   /** The token's chain must equal this (`"solana"`, `"ethereum"`, `"ethereum/goerli"`…). */
   chain?: string;
-  /** A contract whose balance counts. */
+  /** A contract whose balance counts; a `0x` address must have exactly 40 hex digits. */
   contractAddress?: string;
   /** The summed balance must be at least this; more than zero where it is absent or zero. */
   minTokenBalance?: Amount;
@@ -98,11 +103,14 @@ export interface Requirements {
    * that contract).
    */
   tokenIds?: readonly TokenId[];
-  /** Collections whose balances count. */
+  /** Collections whose balances count: one address, or a non-empty list. */
   collection?: string | readonly string[];
   /** A creator whose tokens count. */
   creatorAddress?: string;
-  /** Wallets that pass whatever they hold: an alternative to the token requirements. */
+  /**
+   * Wallets that pass whatever they hold: an alternative to the token requirements. A non-empty
+   * list; leave it out to list none.
+   */
   allowedWallets?: readonly string[];
 }
 
@@ -144,7 +152,8 @@ export interface JwksCacheOptions {
    */
   maxAge?: Duration;
   /**
-   * While the endpoint fails, keys up to this age are still used.
+   * While the endpoint fails, keys up to this age are still used. `0` turns stale serving off;
+   * otherwise at least 1000 ms (1 s).
    * @default 86_400_000 (24 hours)
    */
   staleIfError?: Duration;
@@ -155,7 +164,7 @@ export interface JwksCacheOptions {
    */
   cooldown?: Duration;
   /**
-   * Per-fetch timeout.
+   * Per-fetch timeout. At least 100 ms.
    * @default 5_000 (5 seconds)
    */
   timeout?: Duration;
@@ -240,18 +249,20 @@ export interface ValidatorOptions {
   algorithms?: readonly string[];
   /**
    * Leeway for `exp`, `nbf` and `iat`: a number of seconds, or a string with a unit (`"30s"`).
+   * At most 300 s (5 minutes): more is a unit mistake (`30000` meant as milliseconds), refused.
    * @default 0
    */
   clockTolerance?: Duration;
   /**
    * Tokens whose `iat` is older are rejected: a number of seconds, or a string with a unit
-   * (`"12h"`). Off when not given.
+   * (`"12h"`). At most 365 days. Off when not given.
    */
   maxTokenAge?: Duration;
   /** Requirements applied on every call; per-call requirements override them key by key. */
   requirements?: Requirements;
   /**
-   * The current time in milliseconds.
+   * The current time in milliseconds, like `Date.now()`. Called once at creation: a clock that
+   * returns seconds (under 10^11) or anything but a finite number is a `TypeError`.
    * @default Date.now
    */
   clock?: () => number;

@@ -97,7 +97,12 @@ describe("createValidator option checks", () => {
 
   it("accepts zero times", () => {
     expect(() =>
-      createValidator({ projectId, clockTolerance: 0, maxTokenAge: 0, jwksCache: { timeout: 0 } }),
+      createValidator({
+        projectId,
+        clockTolerance: 0,
+        maxTokenAge: 0,
+        jwksCache: { staleIfError: 0 },
+      }),
     ).not.toThrow();
   });
 
@@ -121,7 +126,20 @@ describe("createValidator option checks", () => {
   it("refuses a clock that is not a function", () => {
     expectTypeError({ projectId, clock: 123 });
     expectTypeError({ projectId, clock: new Date() });
-    expect(() => createValidator({ projectId, clock: () => 0 })).not.toThrow();
+    expect(() => createValidator({ projectId, clock: () => Date.UTC(2026, 0, 1) })).not.toThrow();
+  });
+
+  it("calls the clock once at creation and refuses one that does not return milliseconds", () => {
+    const seconds = vi.fn(() => Date.now() / 1000);
+    expect(() => createValidator({ projectId, clock: seconds })).toThrow(
+      /^options\.clock must return the time in milliseconds, like Date\.now\(\); it returned \d+(\.\d+)? \(seconds, by the look of it: multiply by 1000\)$/,
+    );
+    expect(seconds).toHaveBeenCalledTimes(1);
+    for (const clock of [() => Number.NaN, () => "1765000000000", () => 0]) {
+      expect(() => createValidator({ projectId, clock: clock as () => number })).toThrow(
+        /^options\.clock must return the time in milliseconds, like Date\.now\(\); it returned /,
+      );
+    }
   });
 });
 
@@ -186,6 +204,20 @@ describe("createValidator: the validator's own requirements", () => {
       contractAddress: CONTRACT,
       allowedWallets: [WALLET],
     });
+  });
+
+  it("refuse per-call requirements that are not a plain object, rather than drop inherited keys", async () => {
+    const validator = issuer.validator({ requirements: { chain: "ethereum" } });
+    const inherited = Object.create({ contractAddress: CONTRACT }) as Requirements;
+    await expect(validator.validate(issuer.sign(), inherited)).rejects.toThrow(
+      /^requirements must be a plain object/,
+    );
+  });
+
+  it("refuse an empty collection list at construction: it would admit every wallet", () => {
+    expect(() => issuer.validator({ requirements: { collection: [] } })).toThrow(
+      /^requirements\.collection must be a non-empty array/,
+    );
   });
 
   it("apply to every call, under the call's own", async () => {

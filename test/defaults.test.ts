@@ -66,8 +66,11 @@ function unitCell(entries: readonly OptionDefault<unknown>[]): string {
   const units = [...new Set(entries.flatMap((entry) => (entry.unit ? [entry.unit] : [])))];
   if (units.length === 0) return "—";
   const [only] = entries;
-  const floor = entries.length === 1 && only?.min !== undefined ? `, at least ${only.min}` : "";
-  return `${units.join(", ")}${floor}`;
+  if (entries.length !== 1 || only === undefined) return units.join(", ");
+  const off = only.zeroTurnsOff === true ? "0 (off) or " : "";
+  const floor = only.min === undefined ? "" : `, ${off}at least ${only.min}`;
+  const ceiling = only.max === undefined ? "" : `, at most ${literal(only.max)}`;
+  return `${units.join(", ")}${floor}${ceiling}`;
 }
 
 function entriesOf(group: string): OptionDefault<unknown>[] {

@@ -154,32 +154,32 @@ describe("resolveOptions: durations", () => {
       projectId,
       clockTolerance: 0,
       maxTokenAge: "0s",
-      jwksCache: { staleIfError: 0, timeout: 0 },
+      jwksCache: { staleIfError: 0 },
     });
     expect([resolved.clockTolerance, resolved.maxTokenAge]).toEqual([0, 0]);
-    expect([resolved.jwksCache.staleIfError, resolved.jwksCache.timeout]).toEqual([0, 0]);
+    expect(resolved.jwksCache.staleIfError).toBe(0);
   });
 });
 
 describe("resolveOptions: key-cache floors", () => {
   it("refuses maxAge: 600 (seconds written as milliseconds), naming the unit and the fix", () => {
     expect(refusal({ projectId, jwksCache: { maxAge: 600 } })).toBe(
-      "options.jwksCache.maxAge is in milliseconds: 600 is 0.6 s; it must be at least 1000 ms (1 s); did you mean 600_000 (10 min)?",
+      "options.jwksCache.maxAge is in milliseconds: 600 is 600 ms; it must be at least 1000 ms (1 s); did you mean 600_000 (10 min)?",
     );
   });
 
   it("refuses cooldown: 0 and cooldown: 30, with the unit", () => {
     expect(refusal({ projectId, jwksCache: { cooldown: 0 } })).toBe(
-      "options.jwksCache.cooldown is in milliseconds: 0 is 0 s; it must be at least 1000 ms (1 s)",
+      "options.jwksCache.cooldown is in milliseconds: 0 is 0 ms; it must be at least 1000 ms (1 s)",
     );
     expect(refusal({ projectId, jwksCache: { cooldown: 30 } })).toBe(
-      "options.jwksCache.cooldown is in milliseconds: 30 is 0.03 s; it must be at least 1000 ms (1 s); did you mean 30_000 (30 s)?",
+      "options.jwksCache.cooldown is in milliseconds: 30 is 30 ms; it must be at least 1000 ms (1 s); did you mean 30_000 (30 s)?",
     );
   });
 
   it("refuses a string under the floor without guessing", () => {
     expect(refusal({ projectId, jwksCache: { maxAge: "500ms" } })).toBe(
-      'options.jwksCache.maxAge is in milliseconds: "500ms" is 0.5 s; it must be at least 1000 ms (1 s)',
+      'options.jwksCache.maxAge is in milliseconds: "500ms" is 500 ms; it must be at least 1000 ms (1 s)',
     );
   });
 
@@ -191,6 +191,59 @@ describe("resolveOptions: key-cache floors", () => {
       });
       expect([jwksCache.maxAge, jwksCache.cooldown]).toEqual([1_000, 1_000]);
     }
+  });
+});
+
+describe("createValidator: durations out of their unit's range", () => {
+  function createRefusal(options: Omit<ValidatorOptions, "projectId">): string {
+    try {
+      createValidator({ projectId, ...options });
+    } catch (error) {
+      expect(error).toBeInstanceOf(TypeError);
+      return (error as TypeError).message;
+    }
+    throw new Error(`accepted ${JSON.stringify(options)}`);
+  }
+
+  it.each<[Omit<ValidatorOptions, "projectId">, string]>([
+    [
+      { clockTolerance: 30_000 },
+      "options.clockTolerance is in seconds: 30000 is 8.3 h; it must be at most 300 s (5 min); did you mean 30 (30 s)?",
+    ],
+    [
+      { clockTolerance: "10m" },
+      'options.clockTolerance is in seconds: "10m" is 10 min; it must be at most 300 s (5 min)',
+    ],
+    [
+      { maxTokenAge: 86_400_000 },
+      "options.maxTokenAge is in seconds: 86400000 is 1000 d; it must be at most 31_536_000 s (365 d); did you mean 86_400 (1 d)?",
+    ],
+    [
+      { jwksCache: { timeout: 5 } },
+      "options.jwksCache.timeout is in milliseconds: 5 is 5 ms; it must be at least 100 ms; did you mean 5_000 (5 s)?",
+    ],
+    [
+      { jwksCache: { timeout: 0 } },
+      "options.jwksCache.timeout is in milliseconds: 0 is 0 ms; it must be at least 100 ms",
+    ],
+    [
+      { jwksCache: { staleIfError: 60 } },
+      "options.jwksCache.staleIfError is in milliseconds: 60 is 60 ms; it must be 0 (off) or at least 1000 ms (1 s); did you mean 60_000 (1 min)?",
+    ],
+  ])("refuses %j, naming the unit and the likely value", (options, message) => {
+    expect(createRefusal(options)).toBe(message);
+  });
+
+  it("takes the edges of each range", () => {
+    expect(() =>
+      createValidator({
+        projectId,
+        clockTolerance: 300,
+        maxTokenAge: "365 days",
+        jwksCache: { timeout: 100, staleIfError: 1_000 },
+      }),
+    ).not.toThrow();
+    expect(() => createValidator({ projectId, jwksCache: { staleIfError: 0 } })).not.toThrow();
   });
 });
 
@@ -226,7 +279,7 @@ describe("resolveOptions: what each refusal says", () => {
     [{ projectId, clock: 0 }, "options.clock must be a function"],
     [
       { projectId, jwksCache: { maxAge: 1 } },
-      "options.jwksCache.maxAge is in milliseconds: 1 is 0.001 s; it must be at least 1000 ms (1 s); did you mean 1_000 (1 s)?",
+      "options.jwksCache.maxAge is in milliseconds: 1 is 1 ms; it must be at least 1000 ms (1 s); did you mean 1_000 (1 s)?",
     ],
     [
       { projectId, jwksCache: { max: 5 } },

@@ -3,6 +3,7 @@ import { mergeRequirements } from "../requirements/normalize-requirements.js";
 import type { PicketAccessToken, Requirements } from "../types.js";
 import { ADAPTER_OPTION_KEYS, type AdapterOptions, FRESH_TOKEN_HEADER } from "./adapter-options.js";
 import { guard, guardSettings } from "./route-guard.js";
+import { checkPlainRequirements } from "./route-requirements.js";
 
 /** A Fastify `preHandler` hook that validates the Bearer token. */
 export type PicketPreHandler = (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
@@ -68,13 +69,10 @@ async function register(
   guardSettings<FastifyRequest>("picketPlugin", options, () => undefined);
   fastify.decorateRequest("picket", null);
   fastify.decorate("picketAuth", (requirements?: Requirements) => {
-    if (
-      requirements !== undefined &&
-      (typeof requirements !== "object" || requirements === null || Array.isArray(requirements))
-    ) {
-      throw new TypeError("fastify.picketAuth: requirements must be an object");
+    if (requirements !== undefined) {
+      checkPlainRequirements("fastify.picketAuth", requirements);
+      refuseOptionsAsRequirements(requirements);
     }
-    refuseOptionsAsRequirements(requirements);
     // Checked once merged: a route may lean on the plugin's keys (its minimum on their contract).
     const merged = mergeRequirements(options.requirements, requirements);
     const { requirements: _plugin, ...rest } = options;

@@ -1,29 +1,34 @@
 import {
+  assertPlainRequirements,
   mergeRequirements,
   normalizeRequirements,
 } from "../requirements/normalize-requirements.js";
+import { sealRequirements } from "../requirements/sealed-requirements.js";
 import type { Requirements } from "../types.js";
 
 /**
  * A route's requirements, checked when the route is built, merged over the validator's own
- * (`base`) as every call will merge them: malformed ones throw a `TypeError` that names the
- * adapter, at start-up rather than as a 500 on every request. Returns a frozen
- * copy (arrays too), so that what was checked is what every request is held to, and so that
- * the validator's memo of normalized requirements holds one entry per route.
+ * (`base`) as every call will merge them: malformed ones (or anything but a plain object) throw
+ * a `TypeError` that names the adapter, at start-up rather than as a 500 on every request.
+ * Returns a frozen copy (arrays too) sealed with the normalized form that was checked: the
+ * validator enforces that very form on every request, without normalizing again.
  */
 export function checkRouteRequirements(
   adapter: string,
   requirements: Requirements | undefined,
-  base: Requirements | undefined,
+  base: Readonly<Requirements> | undefined,
 ): Requirements | undefined {
   // `null`, like `undefined`, is no requirements, as the validator reads it.
   if (requirements === undefined || requirements === null) return undefined;
-  normalizeOrExplain(adapter, requirements, base);
-  const copy: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(requirements)) {
-    if (value !== undefined) copy[key] = Array.isArray(value) ? Object.freeze([...value]) : value;
-  }
-  return Object.freeze(copy) as Requirements;
+  return explained(adapter, () => sealRequirements(requirements, base));
+}
+
+/**
+ * Throws a `TypeError` naming the adapter unless `requirements` are a plain object, for
+ * requirements that are merged before they are checked: a merge reads own keys only.
+ */
+export function checkPlainRequirements(adapter: string, requirements: unknown): void {
+  explained(adapter, () => assertPlainRequirements(requirements));
 }
 
 // Requirement objects that passed the check, per validator, for adapters called once per request.
@@ -47,18 +52,17 @@ export function checkRequirementsOnce(
     checked.set(validator, passed);
   }
   if (passed.has(requirements)) return requirements;
-  normalizeOrExplain(adapter, requirements, validator.requirements);
+  explained(adapter, () =>
+    normalizeRequirements(mergeRequirements(validator.requirements, requirements)),
+  );
   passed.add(requirements);
   return requirements;
 }
 
-function normalizeOrExplain(
-  adapter: string,
-  requirements: Requirements,
-  base: Requirements | undefined,
-): void {
+/** What `check` returns; its `TypeError` prefixed with the adapter's name. */
+function explained<T>(adapter: string, check: () => T): T {
   try {
-    normalizeRequirements(mergeRequirements(base, requirements));
+    return check();
   } catch (error) {
     if (!(error instanceof TypeError)) throw error;
     throw new TypeError(`${adapter}: ${error.message}`, { cause: error });

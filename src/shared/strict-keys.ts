@@ -41,8 +41,9 @@ function hint(
 }
 
 /**
- * The known key closest to `key` by edit distance, ignoring case, where it is close enough or
- * one contains the other (`maxSize` → `max`); `undefined` when none is.
+ * The known key closest to `key` by edit distance, ignoring case, where it is close enough, one
+ * contains the other (`maxSize` → `max`) or `key` is a shortening of it (`minBalance` →
+ * `minTokenBalance`); `undefined` when none is.
  */
 export function nearestKey(key: string, known: readonly string[]): string | undefined {
   const lower = key.toLowerCase();
@@ -52,7 +53,11 @@ export function nearestKey(key: string, known: readonly string[]): string | unde
   for (const candidate of known) {
     const other = candidate.toLowerCase();
     const distance = editDistance(lower, other);
-    const near = distance <= limit || contains(lower, other) || contains(other, lower);
+    const near =
+      distance <= limit ||
+      contains(lower, other) ||
+      contains(other, lower) ||
+      shortens(lower, other);
     if (near && distance < bestDistance) [best, bestDistance] = [candidate, distance];
   }
   return best;
@@ -61,6 +66,14 @@ export function nearestKey(key: string, known: readonly string[]): string | unde
 /** Whether `text` contains `part`, a part long enough to mean something (3 letters or more). */
 function contains(text: string, part: string): boolean {
   return part.length >= 3 && text.includes(part);
+}
+
+/** Whether `short` is `long` with letters left out, starting alike (4 letters or more). */
+function shortens(short: string, long: string): boolean {
+  if (short.length < 4 || short[0] !== long[0]) return false;
+  let at = 0;
+  for (const letter of long) if (letter === short[at]) at += 1;
+  return at >= short.length;
 }
 
 /** Levenshtein distance, one row at a time. */

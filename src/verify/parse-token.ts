@@ -21,6 +21,10 @@ export interface TokenParts {
 
 const text = new TextDecoder();
 
+// A whole Authorization header value given as the token (the scheme in any case). Tested only
+// once a token has failed, so a well-formed one pays nothing for it.
+const WITH_SCHEME = /^bearer\s/i;
+
 /**
  * Splits a compact JWS into its three parts and decodes header and payload as JSON objects.
  * Checks form only: nothing here is trusted until the signature verifies.
@@ -49,7 +53,7 @@ export function splitToken(token: string): TokenParts {
   const firstDot = token.indexOf(".");
   const secondDot = firstDot === -1 ? -1 : token.indexOf(".", firstDot + 1);
   if (secondDot === -1 || token.indexOf(".", secondDot + 1) !== -1) {
-    throw malformed("a token has three parts separated by dots");
+    throw malformedOrScheme(token, "a token has three parts separated by dots");
   }
   return {
     header: token.slice(0, firstDot),
@@ -64,7 +68,9 @@ export function splitToken(token: string): TokenParts {
  * alphabet, an impossible length or stray low bits, so that one token has one spelling.
  */
 export function decodeBase64UrlPart(part: string, name: string): Uint8Array {
-  if (!isCanonicalBase64Url(part)) throw malformed(`the ${name} is not canonical base64url`);
+  if (!isCanonicalBase64Url(part)) {
+    throw malformedOrScheme(part, `the ${name} is not canonical base64url`);
+  }
   return platform.decodeBase64Url(part);
 }
 
@@ -81,6 +87,15 @@ export function decodeJsonObject(part: string, name: string): Record<string, unk
     throw malformed(`the ${name} is not a JSON object`);
   }
   return value as Record<string, unknown>;
+}
+
+/** `malformed(message)`, unless `text` starts with the Bearer scheme: then what to pass instead. */
+function malformedOrScheme(text: string, message: string): PicketValidationError {
+  return WITH_SCHEME.test(text)
+    ? malformed(
+        'it starts with "Bearer ": pass the token without the scheme, e.g. parseBearer(header)',
+      )
+    : malformed(message);
 }
 
 function malformed(message: string, cause?: unknown): PicketValidationError {

@@ -228,7 +228,8 @@ describe("authorize", () => {
 
     it("a wallet not on the list, without token requirements: ERR_REQUIREMENTS_NOT_MET", async () => {
       await expectCode(
-        () => authorize(validator, picket, holding("0"), { allowedWallets: ["0xabc"] }),
+        () =>
+          authorize(validator, picket, holding("0"), { allowedWallets: [`0x${"ab".repeat(20)}`] }),
         "ERR_REQUIREMENTS_NOT_MET",
       );
       expect(standIn.requests).toHaveLength(0);

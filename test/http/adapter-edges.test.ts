@@ -280,7 +280,7 @@ describe("fastify.picketAuth(requirements)", () => {
   it("refuses null, an array or a string as a route's requirements", () => {
     for (const requirements of [null, [], "vip"]) {
       expect(() => app.picketAuth(requirements as never)).toThrow(
-        new TypeError("fastify.picketAuth: requirements must be an object"),
+        /^fastify\.picketAuth: requirements must be a plain object/,
       );
     }
     expect(app.picketAuth(undefined)).toBeTypeOf("function");

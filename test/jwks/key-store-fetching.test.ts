@@ -82,7 +82,7 @@ describe("KeyStore fetching, through the validator", () => {
   });
 
   it("reloads keys that outlived staleIfError with reason refresh", async () => {
-    let now = 0;
+    let now = Date.UTC(2026, 0, 1);
     const { fetch, requests } = stubFetch(() => jsonResponse(jwksText));
     const events = recorder();
     const validator = remote({
@@ -92,7 +92,7 @@ describe("KeyStore fetching, through the validator", () => {
       onEvent: events.onEvent,
     });
     await validator.ready();
-    now = 5_000;
+    now += 5_000;
     await validator.ready();
     expect(requests).toHaveLength(2);
     expect(

@@ -68,8 +68,8 @@ const testing = ${kind === "esm" ? 'await import("picket-validate/testing")' : '
 const issuer = testing.createTestIssuer();
 const validator = core.createValidator({ projectId: issuer.projectId, jwks: issuer.jwks });
 const claims = await validator.validate(
-  issuer.sign({ contractAddress: "0xabc", tokenBalance: "2.5" }),
-  { contractAddress: "0xABC", minTokenBalance: "2.5" },
+  issuer.sign({ contractAddress: "0x8a90cab2b38dba80c64b7734e58ee1db38b8992e", tokenBalance: "2.5" }),
+  { contractAddress: "0x8A90CAB2B38DBA80C64B7734E58EE1DB38B8992E", minTokenBalance: "2.5" },
 );
 let refused = "";
 try {

@@ -418,17 +418,6 @@ const cases: Case[] = [
     failures: [NOT_LISTED],
   },
   {
-    name: "wallets: an empty allowedWallets lists nobody",
-    claims: evm(),
-    requirements: { allowedWallets: [] },
-    failures: [NOT_LISTED],
-  },
-  {
-    name: "wallets: an empty allowedWallets still lets the token requirements pass",
-    claims: evm({ contractAddress: CONTRACT, tokenBalance: "1" }),
-    requirements: { contractAddress: CONTRACT, allowedWallets: [] },
-  },
-  {
     name: "wallets: a listed wallet still needs the right chain",
     claims: evm(),
     requirements: { chain: "solana", allowedWallets: [WALLET] },

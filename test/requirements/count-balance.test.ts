@@ -4,7 +4,9 @@ import { checkRequirements, type Requirements } from "../../src/index.js";
 // The failure records and which claims count, through checkRequirements.
 
 const CONTRACT = "0x8a90cab2b38dba80c64b7734e58ee1db38b8992e";
-const holder = { chain: "ethereum", walletAddress: "0xabc" };
+const ABC = `0x${"abc".repeat(13)}a`;
+const DEF = `0x${"def".repeat(13)}d`;
+const holder = { chain: "ethereum", walletAddress: ABC };
 
 function failuresOf(claims: Record<string, unknown>, requirements: Requirements) {
   const result = checkRequirements(claims, requirements);
@@ -22,7 +24,7 @@ describe("failure records", () => {
         actual: "ethereum",
       },
     ]);
-    expect(failuresOf({ walletAddress: "0xabc" }, { chain: "solana" })).toStrictEqual([
+    expect(failuresOf({ walletAddress: ABC }, { chain: "solana" })).toStrictEqual([
       {
         requirement: "chain",
         reason: "mismatch",
@@ -33,15 +35,15 @@ describe("failure records", () => {
   });
 
   it("an unlisted wallet names the actual wallet only when there is one", () => {
-    expect(failuresOf(holder, { allowedWallets: ["0xdef"] })).toStrictEqual([
+    expect(failuresOf(holder, { allowedWallets: [DEF] })).toStrictEqual([
       {
         requirement: "allowedWallets",
         reason: "not_listed",
         message: "The wallet is not one of the allowed wallets",
-        actual: "0xabc",
+        actual: ABC,
       },
     ]);
-    expect(failuresOf({ chain: "ethereum" }, { allowedWallets: ["0xdef"] })).toStrictEqual([
+    expect(failuresOf({ chain: "ethereum" }, { allowedWallets: [DEF] })).toStrictEqual([
       {
         requirement: "allowedWallets",
         reason: "not_listed",

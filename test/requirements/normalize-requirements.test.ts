@@ -1,18 +1,23 @@
 import { describe, expect, it } from "vitest";
-import type { Requirements } from "../../src/index.js";
+import { checkRequirements, type Requirements } from "../../src/index.js";
 import {
   mergeRequirements,
   normalizeRequirements,
 } from "../../src/requirements/normalize-requirements.js";
 
 const CONTRACT = "0x8a90cab2b38dba80c64b7734e58ee1db38b8992e";
+const PLAIN = "requirements must be a plain object ({ contractAddress, minTokenBalance, … })";
 
 describe("normalizeRequirements messages", () => {
   it.each<[string, unknown, string]>([
-    ["a number", 5, "requirements must be an object"],
-    ["a string", "chain", "requirements must be an object"],
-    ["an array", [], "requirements must be an object"],
-    ["an unknown key", { chains: "x" }, "requirements.chains is not a known requirement"],
+    ["a number", 5, `${PLAIN}, not a number`],
+    ["a string", "chain", `${PLAIN}, not a string`],
+    ["an array", [], `${PLAIN}, not an array`],
+    [
+      "an unknown key",
+      { chains: "x" },
+      "requirements.chains is not a requirement; did you mean chain?",
+    ],
     ["an empty chain", { chain: "" }, "requirements.chain must be a non-empty string"],
     [
       "a numeric contract",
@@ -31,7 +36,7 @@ describe("normalizeRequirements messages", () => {
     ],
     [
       "an empty wallet",
-      { allowedWallets: ["0xabc", ""] },
+      { allowedWallets: [CONTRACT, ""] },
       "requirements.allowedWallets[1] must be a non-empty string",
     ],
     [
@@ -102,5 +107,109 @@ describe("mergeRequirements", () => {
         } as unknown as Requirements,
       ),
     ).toEqual({ chain: "ethereum", contractAddress: "0xdef", minTokenBalance: 2 });
+  });
+
+  it("refuses per-call requirements whose keys are inherited, which a merge would drop", () => {
+    const inherited = Object.create({ contractAddress: CONTRACT }) as Requirements;
+    expect(() => mergeRequirements({ chain: "ethereum" }, inherited)).toThrow(TypeError);
+  });
+});
+
+describe("requirements fail closed at the first check (checkRequirements)", () => {
+  const holder = {
+    chain: "ethereum",
+    walletAddress: CONTRACT,
+    contractAddress: CONTRACT,
+    tokenBalance: "1",
+  };
+  const refusal = (requirements: unknown): string => {
+    try {
+      checkRequirements(holder, requirements as Requirements);
+    } catch (error) {
+      if (error instanceof TypeError) return error.message;
+      throw error;
+    }
+    return "accepted";
+  };
+
+  it("refuses an empty collection list, which would name nothing to hold and admit everyone", () => {
+    expect(refusal({ collection: [] })).toBe(
+      "requirements.collection must be a non-empty array: an empty list names nothing to require; leave collection out instead",
+    );
+  });
+
+  it("refuses an empty allowedWallets list, which would silently refuse everyone", () => {
+    expect(refusal({ allowedWallets: [] })).toBe(
+      "requirements.allowedWallets must be a non-empty array: an empty list names nothing to require; leave allowedWallets out instead",
+    );
+  });
+
+  it("refuses what is not a plain object: a class instance, a Map, inherited keys, a getter", () => {
+    class Gate {
+      get contractAddress(): string {
+        return CONTRACT;
+      }
+    }
+    const inherited = Object.create({ contractAddress: CONTRACT }) as object;
+    const getter = Object.defineProperty({}, "contractAddress", {
+      enumerable: true,
+      get: () => CONTRACT,
+    });
+    expect(refusal(new Gate())).toBe(
+      `${PLAIN.replace("plain object", "plain object (an object literal)").replace(" ({ contractAddress, minTokenBalance, … })", "")}, not a Gate: only own keys are read, so inherited or computed requirements would not be enforced`,
+    );
+    expect(refusal(new Map([["contractAddress", CONTRACT]]))).toMatch(/, not a Map: /);
+    expect(refusal(inherited)).toMatch(/, not an object with a prototype of its own: /);
+    expect(refusal(getter)).toBe(
+      "requirements.contractAddress must be a value, not a getter or setter",
+    );
+  });
+
+  it("accepts plain objects, with or without a prototype", () => {
+    const bare = Object.assign(Object.create(null) as object, { contractAddress: CONTRACT });
+    expect(checkRequirements(holder, bare)).toEqual({ ok: true });
+    expect(checkRequirements(holder, { contractAddress: CONTRACT })).toEqual({ ok: true });
+  });
+
+  it("names the nearest requirement for an unknown key", () => {
+    expect(refusal({ contractAddress: CONTRACT, minBalance: 1 })).toBe(
+      "requirements.minBalance is not a requirement; did you mean minTokenBalance?",
+    );
+  });
+
+  it.each<[string, string, string]>([
+    [
+      "a shortened contract",
+      "0x8a90…992e",
+      'requirements.contractAddress must be 0x (lower-case x) followed by exactly 40 hex digits: "0x8a90…992e" has 9 characters after 0x; the first bad character is "…" at index 6',
+    ],
+    [
+      "one digit too many",
+      `${CONTRACT}0`,
+      `requirements.contractAddress must be 0x (lower-case x) followed by exactly 40 hex digits: "${CONTRACT}0" has 41 characters after 0x`,
+    ],
+    [
+      "an upper-case X",
+      CONTRACT.replace("0x", "0X"),
+      `requirements.contractAddress must be 0x (lower-case x) followed by exactly 40 hex digits: "${CONTRACT.replace("0x", "0X")}" has 40 characters after 0x; the first bad character is "X" at index 1`,
+    ],
+  ])("refuses %s as an address", (_label, address, message) => {
+    expect(refusal({ contractAddress: address })).toBe(message);
+  });
+
+  it("checks every 0x address field: creatorAddress, collection, allowedWallets", () => {
+    expect(refusal({ creatorAddress: "0x12" })).toMatch(/^requirements\.creatorAddress must be 0x/);
+    expect(refusal({ collection: "0x12" })).toMatch(/^requirements\.collection must be 0x/);
+    expect(refusal({ collection: [CONTRACT, "0xzz"] })).toMatch(
+      /^requirements\.collection\[1\] must be 0x/,
+    );
+    expect(refusal({ allowedWallets: ["0x12"] })).toMatch(
+      /^requirements\.allowedWallets\[0\] must be 0x/,
+    );
+  });
+
+  it("leaves addresses that do not start with 0x (Solana base58) as they are", () => {
+    const collection = "J1S9H3QjnRtBbbuD4HjPV6RpRhwuk4zKbxsnCHuTgh9w";
+    expect(refusal({ collection, creatorAddress: collection })).toBe("accepted");
   });
 });

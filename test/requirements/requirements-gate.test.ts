@@ -65,7 +65,9 @@ describe("RequirementsGate.resolve", () => {
     expect(() => new RequirementsGate({ minTokenBalance: "1" })).toThrow(TypeError);
     expect(() => new RequirementsGate({ chain: "" })).toThrow(TypeError);
     expect(() => new RequirementsGate({ nope: 1 } as Requirements)).toThrow(
-      new TypeError("requirements.nope is not a known requirement"),
+      new TypeError(
+        "requirements.nope is not a requirement; requirements are chain, contractAddress, minTokenBalance, tokenIds, collection, creatorAddress, allowedWallets",
+      ),
     );
   });
 

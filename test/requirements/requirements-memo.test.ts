@@ -82,4 +82,16 @@ describe("RequirementsMemo", () => {
     memo.set(requirements, normalized);
     expect(memo.get(requirements)).toBe(normalized);
   });
+
+  it("trusts deeply frozen requirements, and still compares a frozen object's mutable array", () => {
+    const memo = new RequirementsMemo();
+    const sealed = Object.freeze({ contractAddress: CONTRACT, tokenIds: Object.freeze([1, 2]) });
+    memo.set(sealed, normalized);
+    expect(memo.get(sealed)).toBe(normalized);
+    const ids = [1, 2];
+    const shallow = Object.freeze({ contractAddress: CONTRACT, tokenIds: ids });
+    memo.set(shallow, normalized);
+    ids.push(3);
+    expect(memo.get(shallow)).toBeUndefined();
+  });
 });

@@ -2,22 +2,26 @@ import { describe, expect, it } from "vitest";
 import { checkRequirements } from "../../src/index.js";
 import { parseSubject } from "../../src/shared/holder-of.js";
 
+const A = `0x${"a".repeat(40)}`;
+const B = `0x${"b".repeat(40)}`;
+const C = `0x${"c".repeat(40)}`;
+
 describe("the holder read by checkRequirements", () => {
   it("prefers the walletAddress claim over sub", () => {
-    const claims = { sub: "ethereum:0xAAA", walletAddress: "0xBBB", chain: "ethereum" };
-    expect(checkRequirements(claims, { allowedWallets: ["0xBBB"] })).toEqual({ ok: true });
-    expect(checkRequirements(claims, { allowedWallets: ["0xAAA"] }).ok).toBe(false);
+    const claims = { sub: `ethereum:${A}`, walletAddress: B, chain: "ethereum" };
+    expect(checkRequirements(claims, { allowedWallets: [B] })).toEqual({ ok: true });
+    expect(checkRequirements(claims, { allowedWallets: [A] }).ok).toBe(false);
   });
 
   it("ignores a sub that is not a string instead of throwing", () => {
-    const claims = { sub: 42, chain: "ethereum", walletAddress: "0xabc" };
-    expect(checkRequirements(claims, { chain: "ethereum", allowedWallets: ["0xabc"] })).toEqual({
+    const claims = { sub: 42, chain: "ethereum", walletAddress: C };
+    expect(checkRequirements(claims, { chain: "ethereum", allowedWallets: [C] })).toEqual({
       ok: true,
     });
   });
 
   it("has no wallet when neither walletAddress nor sub names one", () => {
-    const result = checkRequirements({ chain: "ethereum" }, { allowedWallets: ["0xabc"] });
+    const result = checkRequirements({ chain: "ethereum" }, { allowedWallets: [C] });
     expect(result).toEqual({
       ok: false,
       failures: [
@@ -31,7 +35,7 @@ describe("the holder read by checkRequirements", () => {
   });
 
   it("reads no chain or wallet from a sub that starts with a colon", () => {
-    const result = checkRequirements({ sub: ":0xabc" }, { chain: "ethereum" });
+    const result = checkRequirements({ sub: `:${C}` }, { chain: "ethereum" });
     expect(result.ok).toBe(false);
     const [failure] = result.ok ? [] : result.failures;
     expect(failure).toEqual({
@@ -40,7 +44,7 @@ describe("the holder read by checkRequirements", () => {
       message: "The token is for chain undefined, not ethereum",
       required: "ethereum",
     });
-    expect(checkRequirements({ sub: ":0xabc" }, { allowedWallets: ["0xabc"] }).ok).toBe(false);
+    expect(checkRequirements({ sub: `:${C}` }, { allowedWallets: [C] }).ok).toBe(false);
   });
 
   it("reads chain and wallet from chain/network:address", () => {

@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { describeMilliseconds, parseDuration } from "../../src/shared/parse-duration.js";
+import {
+  checkDurationRange,
+  describeMilliseconds,
+  parseDuration,
+} from "../../src/shared/parse-duration.js";
 
 describe("parseDuration", () => {
   it.each([
@@ -123,5 +127,40 @@ describe("describeMilliseconds", () => {
     [86_400_000, "24 h"],
   ])("writes %d ms as %j", (milliseconds, text) => {
     expect(describeMilliseconds(milliseconds)).toBe(text);
+  });
+});
+
+describe("checkDurationRange", () => {
+  const timeout = { name: "timeout", unit: "milliseconds", min: 100 } as const;
+
+  it("returns a value within the range", () => {
+    expect(checkDurationRange(100, timeout)).toBe(100);
+    expect(checkDurationRange(300, { name: "clockTolerance", unit: "seconds", max: 300 })).toBe(
+      300,
+    );
+    expect(checkDurationRange(0, { ...timeout, min: 1_000, zeroTurnsOff: true })).toBe(0);
+  });
+
+  it("names the unit, what the value amounts to, the bound and the likely value", () => {
+    expect(() => checkDurationRange(5, timeout)).toThrow(
+      new TypeError(
+        "options.timeout is in milliseconds: 5 is 5 ms; it must be at least 100 ms; did you mean 5_000 (5 s)?",
+      ),
+    );
+    expect(() => checkDurationRange(0.5, timeout, "500us")).toThrow(
+      new TypeError(
+        'options.timeout is in milliseconds: "500us" is 0.5 ms; it must be at least 100 ms',
+      ),
+    );
+  });
+
+  it("suggests nothing when the other unit does not fit either", () => {
+    expect(() =>
+      checkDurationRange(400_000_000, { name: "clockTolerance", unit: "seconds", max: 300 }),
+    ).toThrow(
+      new TypeError(
+        "options.clockTolerance is in seconds: 400000000 is 4629.6 d; it must be at most 300 s (5 min)",
+      ),
+    );
   });
 });

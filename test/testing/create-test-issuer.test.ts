@@ -4,6 +4,8 @@ import { createTestIssuer, type JwksServer } from "../../src/testing/index.js";
 import { createManualClock } from "../helpers/clock.js";
 import { expectCode } from "../helpers/expect-code.js";
 
+const CONTRACT = "0x8a90cab2b38dba80c64b7734e58ee1db38b8992e";
+
 describe("createTestIssuer", () => {
   let server: JwksServer | undefined;
   afterEach(async () => {
@@ -88,14 +90,14 @@ describe("createTestIssuer", () => {
     const events: string[] = [];
     const issuer = createTestIssuer();
     const validator = issuer.validator({
-      requirements: { contractAddress: "0xabc", minTokenBalance: 2 },
+      requirements: { contractAddress: CONTRACT, minTokenBalance: 2 },
       onEvent: (event) => events.push(event.type),
     });
-    expect(validator.requirements).toEqual({ contractAddress: "0xabc", minTokenBalance: 2 });
+    expect(validator.requirements).toEqual({ contractAddress: CONTRACT, minTokenBalance: 2 });
     issuer.rotate();
-    const short = issuer.sign({ contractAddress: "0xabc", tokenBalance: "1" });
+    const short = issuer.sign({ contractAddress: CONTRACT, tokenBalance: "1" });
     await expectCode(() => validator.validate(short), "ERR_REQUIREMENTS_NOT_MET");
-    await validator.validate(issuer.sign({ contractAddress: "0xabc", tokenBalance: "2" }));
+    await validator.validate(issuer.sign({ contractAddress: CONTRACT, tokenBalance: "2" }));
     expect(events).toEqual(["validation_failure", "validation_success"]);
     await expect(validator.ready()).resolves.toBeUndefined();
     await expect(validator.refresh()).resolves.toBeUndefined();

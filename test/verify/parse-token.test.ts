@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { parseBearer } from "../../src/index.js";
+import { createTestIssuer } from "../../src/testing/index.js";
 import { decodeBase64UrlPart, decodeJsonObject, splitToken } from "../../src/verify/parse-token.js";
-import { thrownBy } from "../helpers/expect-code.js";
+import { expectCode, thrownBy } from "../helpers/expect-code.js";
 import { encodePart } from "../helpers/forge.js";
 
 describe("splitToken", () => {
@@ -70,5 +72,37 @@ describe("decodeJsonObject", () => {
     const error = thrownBy(() => decodeJsonObject(encodePart(json), "header"));
     expect(error.message).toBe("Malformed token: the header is not a JSON object");
     expect(error.cause).toBeUndefined();
+  });
+});
+
+describe("a token given with its Bearer scheme (validate, validateSync)", () => {
+  const issuer = createTestIssuer();
+  const validator = issuer.validator();
+  const token = issuer.sign();
+  const advice =
+    'Malformed token: it starts with "Bearer ": pass the token without the scheme, e.g. parseBearer(header)';
+
+  it.each([
+    ["Bearer <token>", `Bearer ${token}`],
+    ["bearer <token>", `bearer ${token}`],
+    ["BEARER  <token>", `BEARER  ${token}`],
+    ["Bearer <opaque value>", "Bearer opaque-value"],
+  ])("refuses %s with ERR_TOKEN_MALFORMED saying to drop the scheme", async (value) => {
+    expect((await expectCode(() => validator.validate(value), "ERR_TOKEN_MALFORMED")).message).toBe(
+      advice,
+    );
+    expect(thrownBy(() => validator.validateSync(value)).message).toBe(advice);
+  });
+
+  it("accepts the same token once parseBearer has taken the scheme off", async () => {
+    expect((await validator.validate(parseBearer(`Bearer ${token}`))).aud).toBe(issuer.projectId);
+  });
+
+  it("keeps the plain message for other malformed headers", async () => {
+    const error = await expectCode(
+      () => validator.validate(`Basic ${token}`),
+      "ERR_TOKEN_MALFORMED",
+    );
+    expect(error.message).toBe("Malformed token: the header is not canonical base64url");
   });
 });
