@@ -1,5 +1,5 @@
 import { once } from "node:events";
-import { createServer, type Server } from "node:http";
+import { createServer, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createValidator, type Validator } from "../create-validator.js";
 import { callHook } from "../shared/call-hook.js";
@@ -97,6 +97,7 @@ export function createValidationServer(options: ValidationServerOptions): Valida
   const log = options.log ?? logToStderr;
   let ready = false;
   let closing = false;
+  const inFlight = new Set<ServerResponse>();
   const context: ServerContext = {
     validator,
     policies: checkPolicies(OWNER, options.policies),
@@ -110,8 +111,14 @@ export function createValidationServer(options: ValidationServerOptions): Valida
     {
       headersTimeout: options.headersTimeout ?? 10_000,
       requestTimeout: options.requestTimeout ?? 30_000,
+      // Node checks both timeouts on this interval (30 s by default): short enough to enforce them.
+      connectionsCheckingInterval: 1_000,
     },
-    (request, response) => void routeRequest(context, request, response),
+    (request, response) => {
+      inFlight.add(response);
+      response.on("close", () => inFlight.delete(response));
+      void routeRequest(context, request, response);
+    },
   );
   // A client that breaks the protocol or stalls is dropped; it never reaches a handler.
   server.on("clientError", (_error, socket) => socket.destroy());
@@ -131,6 +138,9 @@ export function createValidationServer(options: ValidationServerOptions): Valida
     },
     close() {
       closing = true;
+      // Answers still to come close their connection, so that no keep-alive holds shutdown up.
+      for (const response of inFlight)
+        if (!response.headersSent) response.setHeader("connection", "close");
       return closeGracefully(server, options.shutdownTimeout ?? 10_000);
     },
   };
