@@ -85,6 +85,7 @@ const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,128}$/;
  */
 export function createValidationServer(options: ValidationServerOptions): ValidationServer {
   checkOptions(options);
+  const policies = withOwner(() => checkPolicies(options.policies));
   const metrics = new ServerMetrics();
   const userOnEvent = options.validator.onEvent;
   const validator = createValidator({
@@ -100,7 +101,7 @@ export function createValidationServer(options: ValidationServerOptions): Valida
   const inFlight = new Set<ServerResponse>();
   const context: ServerContext = {
     validator,
-    policies: checkPolicies(OWNER, options.policies),
+    policies,
     cookie: options.cookie,
     metrics,
     log: (entry) => callHook(log, entry),
@@ -172,6 +173,16 @@ function checkOptions(options: ValidationServerOptions): void {
     if (value !== undefined && !(Number.isInteger(value) && value >= 100 && value <= 600_000)) {
       throw new TypeError(`${OWNER}: options.${name} must be milliseconds from 100 to 600000`);
     }
+  }
+}
+
+/** `work`'s `TypeError`, its message prefixed with this function's name. */
+function withOwner<T>(work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    if (error instanceof TypeError) throw new TypeError(`${OWNER}: ${error.message}`);
+    throw error;
   }
 }
 

@@ -3,10 +3,17 @@
  * service, and a Python `requests` call made exactly as picket-python 0.1.1's `validate` makes it.
  */
 import { execFile } from "node:child_process";
-import { Picket } from "@picketapi/picket-node";
+import { createRequire } from "node:module";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readAnswer } from "../helpers/http.js";
 import { CONTRACT, type StartedService, startService } from "./start-service.js";
+
+/** picket-node as its users load it: a CommonJS package. */
+const { default: Picket } = createRequire(import.meta.url)("@picketapi/picket-node") as {
+  default: typeof import("@picketapi/picket-node", { with: {
+    "resolution-mode": "require",
+  }}).default;
+};
 
 let service: StartedService;
 beforeAll(async () => {
