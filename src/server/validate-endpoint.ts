@@ -9,7 +9,7 @@ import { sendJson } from "./send.js";
 import type { ServerContext } from "./server-context.js";
 
 /** Picket's error body. */
-export interface PicketErrorBody {
+interface PicketErrorBody {
   code: string;
   msg: string;
 }
