@@ -211,6 +211,32 @@ describe("serve: the built CLI", () => {
     if (!existsSync(main)) execFileSync("npm", ["run", "build"], { cwd: root, stdio: "ignore" });
   });
 
+  it("exits 2 with one line when the port is taken, keys fetched or not", async () => {
+    const taken = createServer();
+    const origin = await listenOnLoopback(taken);
+    const keys = await issuer.serve();
+    try {
+      const child = spawn(
+        process.execPath,
+        [main, "serve", "--project-id", issuer.projectId, "--port", new URL(origin).port],
+        {
+          stdio: ["ignore", "ignore", "pipe"],
+          env: { PATH: process.env.PATH ?? "", PICKET_JWKS_URI: keys.jwksUri },
+        },
+      );
+      let stderr = "";
+      child.stderr.on("data", (chunk: Buffer) => {
+        stderr += chunk.toString();
+      });
+      const [code] = (await once(child, "exit")) as [number | null];
+      expect(code).toBe(2);
+      expect(stderr).toMatch(/^picket-validate: cannot listen on 127\.0\.0\.1:\d+: listen EADDRINUSE/);
+      expect(stderr.trimEnd().split("\n")).toHaveLength(1);
+    } finally {
+      await Promise.all([closeServer(taken), keys.close()]);
+    }
+  });
+
   it.each(["SIGTERM", "SIGINT"] as const)("exits 0 on %s", async (signal) => {
     const child = spawn(
       process.execPath,

@@ -123,7 +123,7 @@ describe("operations", () => {
     expect(events.filter((e) => e.type.startsWith("validation_"))).toHaveLength(4);
   });
 
-  it("counts a failed key fetch, and ready() rejects when keys cannot be had", async () => {
+  it("counts a failed key fetch; ready() rejects and requests get 503 while keys cannot be had", async () => {
     const down = createServer((_request, response) => {
       response.writeHead(500);
       response.end();
@@ -141,6 +141,20 @@ describe("operations", () => {
     expect((await get(`${serviceOrigin}/metrics`)).text).toContain(
       "picket_jwks_fetch_failures_total 1\n",
     );
+    const token = createTestIssuer({ projectId: "p" }).sign();
+    const refused = await get(`${serviceOrigin}/forward-auth`, bearer(token));
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get("retry-after")).toBe("30");
+    expect(refused.body.error).toBe("ERR_JWKS_UNAVAILABLE");
+    const validate = await fetch(`${serviceOrigin}/api/v1/auth/validate`, {
+      method: "POST",
+      body: JSON.stringify({ accessToken: token }),
+    }).then(readAnswer);
+    expect(validate.status).toBe(503);
+    expect(validate.body).toEqual({
+      code: "ERR_JWKS_UNAVAILABLE",
+      msg: "Access tokens cannot be checked right now",
+    });
   });
 
   it("answers 404 elsewhere", async () => {
