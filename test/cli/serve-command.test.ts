@@ -230,7 +230,9 @@ describe("serve: the built CLI", () => {
       });
       const [code] = (await once(child, "exit")) as [number | null];
       expect(code).toBe(2);
-      expect(stderr).toMatch(/^picket-validate: cannot listen on 127\.0\.0\.1:\d+: listen EADDRINUSE/);
+      expect(stderr).toMatch(
+        /^picket-validate: cannot listen on 127\.0\.0\.1:\d+: listen EADDRINUSE/,
+      );
       expect(stderr.trimEnd().split("\n")).toHaveLength(1);
     } finally {
       await Promise.all([closeServer(taken), keys.close()]);
