@@ -108,21 +108,7 @@ export function createValidationServer(options: ValidationServerOptions): Valida
     isReady: () => ready,
     isClosing: () => closing,
   };
-  const server = createServer(
-    {
-      headersTimeout: options.headersTimeout ?? 10_000,
-      requestTimeout: options.requestTimeout ?? 30_000,
-      // Node checks both timeouts on this interval (30 s by default): short enough to enforce them.
-      connectionsCheckingInterval: 1_000,
-    },
-    (request, response) => {
-      inFlight.add(response);
-      response.on("close", () => inFlight.delete(response));
-      void routeRequest(context, request, response);
-    },
-  );
-  // A client that breaks the protocol or stalls is dropped; it never reaches a handler.
-  server.on("clientError", (_error, socket) => socket.destroy());
+  const server = createHttpServer(context, options, inFlight);
   return {
     server,
     validator,
@@ -140,11 +126,36 @@ export function createValidationServer(options: ValidationServerOptions): Valida
     close() {
       closing = true;
       // Answers still to come close their connection, so that no keep-alive holds shutdown up.
-      for (const response of inFlight)
+      for (const response of inFlight) {
         if (!response.headersSent) response.setHeader("connection", "close");
+      }
       return closeGracefully(server, options.shutdownTimeout ?? 10_000);
     },
   };
+}
+
+/** The `node:http` server: its timeouts, and every response tracked until it closes. */
+function createHttpServer(
+  context: ServerContext,
+  options: ValidationServerOptions,
+  inFlight: Set<ServerResponse>,
+): Server {
+  const server = createServer(
+    {
+      headersTimeout: options.headersTimeout ?? 10_000,
+      requestTimeout: options.requestTimeout ?? 30_000,
+      // Node checks both timeouts on this interval (30 s by default): short enough to enforce them.
+      connectionsCheckingInterval: 1_000,
+    },
+    (request, response) => {
+      inFlight.add(response);
+      response.on("close", () => inFlight.delete(response));
+      void routeRequest(context, request, response);
+    },
+  );
+  // A client that breaks the protocol or stalls is dropped; it never reaches a handler.
+  server.on("clientError", (_error, socket) => socket.destroy());
+  return server;
 }
 
 function checkOptions(options: ValidationServerOptions): void {
