@@ -172,6 +172,12 @@ describe("serve: start-up mistakes are status 2 and one line", () => {
 });
 
 describe("serve: running", () => {
+  it("prints the usage for --help, and starts nothing", async () => {
+    const { io, out } = memoryIo();
+    expect(await serveCommand(["--help"], io, () => Promise.reject(new Error("started")))).toBe(0);
+    expect(out.stdout).toContain("picket-validate serve --project-id ID");
+  });
+
   it("serves with the flags, the config and PORT/HOST from the environment, until stopped", async () => {
     const { io, out, listening } = memoryIo({
       PICKET_PROJECT_ID: issuer.projectId,
