@@ -157,6 +157,25 @@ describe("operations", () => {
     });
   });
 
+  it("answers 500 with a log line, and keeps serving, when validation fails unexpectedly", async () => {
+    const issuer = createTestIssuer();
+    let broken = false;
+    const clock = () => {
+      if (broken) throw new Error("clock failure");
+      return Date.now();
+    };
+    const service = await started(
+      { validator: { projectId: issuer.projectId, jwks: issuer.jwks, clock } },
+      issuer,
+    );
+    broken = true;
+    const answer = await get(`${service.origin}/forward-auth`, bearer(issuer.sign()));
+    expect(answer).toMatchObject({ status: 500, body: { error: "internal_error" } });
+    expect(service.logs.at(-1)).toEqual({ event: "failed", status: 500, code: "internal_error" });
+    broken = false;
+    expect((await get(`${service.origin}/forward-auth`, bearer(issuer.sign()))).status).toBe(200);
+  });
+
   it("answers 404 elsewhere", async () => {
     const service = await started();
     expect(await get(`${service.origin}/`)).toMatchObject({
