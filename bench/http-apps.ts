@@ -13,6 +13,7 @@ import buildGetJwks from "get-jwks";
 import { picketAuth } from "../dist/http/express.js";
 import { picketPlugin } from "../dist/http/fastify.js";
 import { createValidator, PICKET_ISSUER, type Requirements } from "../dist/index.js";
+import { createValidationServer } from "../dist/server/index.js";
 
 /** Every server the benchmark knows, by name. */
 export const APP_NAMES = [
@@ -24,6 +25,7 @@ export const APP_NAMES = [
   "express-none",
   "express-picket",
   "express-oauth2",
+  "service-forward-auth",
 ] as const;
 
 /** The name of one server. */
@@ -66,7 +68,24 @@ export async function startApp(name: AppName, settings: AppSettings): Promise<Ru
     case "express-picket":
     case "express-oauth2":
       return listenExpress(await expressApp(name, settings));
+    case "service-forward-auth":
+      return serviceApp(settings);
   }
+}
+
+/**
+ * The validation service (`picket-validate serve`) with a `holders` policy: the same requirement
+ * as the picket-validate routes, asked by a proxy at `/forward-auth/holders`.
+ */
+async function serviceApp(settings: AppSettings): Promise<RunningApp> {
+  const service = createValidationServer({
+    validator: { projectId: settings.projectId, jwksUri: settings.jwksUri },
+    policies: { holders: requirementsOf(settings) },
+    log: () => undefined,
+  });
+  await service.ready();
+  const origin = await service.listen(0, "127.0.0.1");
+  return { port: Number(new URL(origin).port), close: () => service.close() };
 }
 
 async function picketValidator(settings: AppSettings) {

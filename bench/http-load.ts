@@ -38,6 +38,11 @@ export interface LoadOptions {
   newTokens: boolean;
   /** The body every answer must have; any other counts as a mismatch. */
   expectBody: string;
+  /**
+   * The path requested.
+   * @default "/me"
+   */
+  path?: string;
   seconds: number;
   connections: number;
 }
@@ -51,12 +56,12 @@ export interface LoadResult {
   failures: { non2xx: number; errors: number; mismatches: number };
 }
 
-/** Loads `GET /me` on one server for `seconds`, one request at a time on each connection. */
+/** Loads `GET /me` (or `path`) on one server for `seconds`, one request at a time on each connection. */
 export async function load(options: LoadOptions): Promise<LoadResult> {
   let mismatches = 0;
   const request: AutocannonRequest = {
     method: "GET",
-    path: "/me",
+    path: options.path ?? "/me",
     // autocannon's own `expectBody` cannot be combined with `requests`.
     onResponse: (status, body) => {
       if (status < 300 && body !== options.expectBody) mismatches += 1;

@@ -1,7 +1,8 @@
 /**
  * HTTP-level benchmark: requests per second of `GET /me` through real Fastify 5 and Express 5
  * servers on 127.0.0.1, guarded by picket-validate's adapters, by @fastify/jwt + get-jwks and
- * express-oauth2-jwt-bearer, or not at all, loaded with autocannon. Each server runs in a child
+ * express-oauth2-jwt-bearer, or not at all, and `GET /forward-auth/holders` of the validation
+ * service (`picket-validate serve`) beside them, loaded with autocannon. Each server runs in a child
  * process of its own; contenders are interleaved round by round. Prints markdown tables. Run
  * with `npm run bench:http`, which builds first: the servers use the compiled package.
  */
@@ -42,6 +43,12 @@ const claims = { tokenBalances: { contractAddress: { [CONTRACT]: "2.5" } } };
 const mint = () => issuer.sign(claims, { expiresIn: 12 * 3600 });
 const repeated = mint();
 const expectBody = JSON.stringify({ walletAddress: issuer.walletAddress });
+/** The validation service answers a proxy with headers only. */
+const SERVICE_PATH = "/forward-auth/holders";
+const routeOf = (app: AppName) =>
+  app === "service-forward-auth"
+    ? { path: SERVICE_PATH, body: "" }
+    : { path: "/me", body: expectBody };
 
 const cursor = (tokens: readonly string[]) => {
   let index = 0;
@@ -58,6 +65,10 @@ function contenders(pool: readonly string[]): Contender[] {
         ["@fastify/jwt + get-jwks (README recipe: PEM per request)", "fastify-jwt"],
         ["@fastify/jwt + get-jwks, PEM kept per key", "fastify-jwt-kept"],
         ["@fastify/jwt + get-jwks, PEM kept, `verify.cache: true`", "fastify-jwt-cached"],
+        [
+          "validation service `GET /forward-auth/holders` (node:http, same requirement)",
+          "service-forward-auth",
+        ],
       ],
     },
     {
@@ -93,9 +104,10 @@ async function check(app: AppName, server: ServerProcess): Promise<void> {
   const status = async (token: string | undefined, expected: number, what: string) => {
     const headers: Record<string, string> =
       token === undefined ? {} : { authorization: `Bearer ${token}` };
-    const response = await fetch(`${server.url}/me`, { headers });
+    const route = routeOf(app);
+    const response = await fetch(`${server.url}${route.path}`, { headers });
     const body = await response.text();
-    if (response.status !== expected || (expected === 200 && body !== expectBody)) {
+    if (response.status !== expected || (expected === 200 && body !== route.body)) {
       throw new Error(`${app} answered ${what} with ${response.status} ${body}`);
     }
   };
@@ -104,7 +116,7 @@ async function check(app: AppName, server: ServerProcess): Promise<void> {
   const forger = createTestIssuer({ projectId: PROJECT, kid: "picket-1" });
   await status(undefined, 401, "no token");
   await status(forger.sign(claims), 401, "a forged token");
-  if (app.endsWith("-picket")) {
+  if (app.endsWith("-picket") || app === "service-forward-auth") {
     const poor = { tokenBalances: { contractAddress: { [CONTRACT]: "0.5" } } };
     await status(issuer.sign(poor), 403, "a balance under the minimum");
   }
@@ -126,7 +138,8 @@ async function run(
         url: (servers.get(contender.app) as ServerProcess).url,
         token: contender.token,
         newTokens: contender.newTokens,
-        expectBody,
+        expectBody: routeOf(contender.app).body,
+        path: routeOf(contender.app).path,
         seconds: round < 0 ? WARM_UP_SECONDS : SECONDS,
         connections: CONNECTIONS,
       });
@@ -194,13 +207,9 @@ const loadBefore = load1();
 let tallies: Map<Contender, Tally>;
 try {
   process.stderr.write("starting servers…\n");
-  const apps = [...new Set(all.map((c) => c.app))];
-  const started = await Promise.allSettled(apps.map((app) => spawnServer(app, settings)));
-  started.forEach((outcome, i) => {
-    if (outcome.status === "fulfilled") servers.set(apps[i] as AppName, outcome.value);
-  });
-  const failed = started.find((outcome) => outcome.status === "rejected");
-  if (failed !== undefined) throw failed.reason;
+  // One at a time: started together on a busy machine, they can miss their start timeout.
+  for (const app of new Set(all.map((c) => c.app)))
+    servers.set(app, await spawnServer(app, settings));
   for (const [app, server] of servers) await check(app, server);
   tallies = await run(all, servers);
 } finally {
@@ -214,7 +223,7 @@ console.log(
     "",
     `Node ${process.version}; \`GET /me\` answering the verified wallet as JSON, on 127.0.0.1; autocannon with ${CONNECTIONS} connections, pipelining 1, ${ROUNDS} rounds of ${SECONDS} s per contender after a ${WARM_UP_SECONDS} s warm-up, contenders interleaved; every server in its own process, autocannon in this one. Load average (1, 5, 15 min): ${loadBefore} before, ${load1()} after.`,
     "",
-    `picket-validate checks the signature, \`iss\`, \`aud\`, \`exp\` and the requirement \`{ contractAddress, minTokenBalance: 1 }\` against the token's balance; the others check the signature, \`iss\`, \`aud\` and \`exp\`. Keys come from a loopback JWKS server; tokens name their key (\`kid\`), which get-jwks needs. New tokens: each route walks its own pool of ${POOL.toLocaleString("en-US")} distinct valid tokens. × no auth: to the unguarded route of the same framework under the same load.`,
+    `The validation service's row is \`GET ${SERVICE_PATH}\` of \`picket-validate serve\` (its own process, node:http, answering 200 with headers and no body), as nginx \`auth_request\` or Traefik \`ForwardAuth\` ask it; × no auth compares it with the framework's unguarded route. picket-validate checks the signature, \`iss\`, \`aud\`, \`exp\` and the requirement \`{ contractAddress, minTokenBalance: 1 }\` against the token's balance; the others check the signature, \`iss\`, \`aud\` and \`exp\`. Keys come from a loopback JWKS server; tokens name their key (\`kid\`), which get-jwks needs. New tokens: each route walks its own pool of ${POOL.toLocaleString("en-US")} distinct valid tokens. × no auth: to the unguarded route of the same framework under the same load.`,
     "",
     '@fastify/jwt\'s README recipe returns `getJwks.getPublicKey()` from `secret`, which converts the key to PEM with jwk-to-pem (pure JS, about 6 ms here) on every request; "PEM kept" keeps one PEM per key object get-jwks hands back.',
     "",

@@ -82,9 +82,16 @@ function sourceFiles(directory: string): string[] {
 }
 
 const CORE_FOLDERS = ["verify/", "jwks/", "requirements/", "cache/", "platform/", "shared/"];
-const OUTER_FOLDERS = ["http/", "cli/", "client/", "testing/"];
+const OUTER_FOLDERS = ["http/", "cli/", "client/", "testing/", "server/"];
 /** The only files that may use Node's own modules and the global `Buffer`: Node-only by design. */
-const NODE_ONLY = ["platform/node.ts", "cli/", "testing/", "http/express.ts", "http/fastify.ts"];
+const NODE_ONLY = [
+  "platform/node.ts",
+  "cli/",
+  "testing/",
+  "server/",
+  "http/express.ts",
+  "http/fastify.ts",
+];
 
 const isCore = (file: string) =>
   !file.includes("/") || CORE_FOLDERS.some((f) => file.startsWith(f));

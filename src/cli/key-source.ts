@@ -67,7 +67,7 @@ async function readKeySetFile(path: string): Promise<JSONWebKeySet> {
 }
 
 /** Reads a file as UTF-8, refusing more than {@link MAX_KEY_SET_BYTES} (`/dev/zero` never ends). */
-async function readCapped(path: string, what: string): Promise<string> {
+export async function readCapped(path: string, what: string): Promise<string> {
   let handle: FileHandle | undefined;
   try {
     handle = await open(path, "r");

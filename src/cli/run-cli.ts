@@ -5,6 +5,7 @@ import { decodeCommand } from "./decode-command.js";
 import { escapeControl } from "./escape-output.js";
 import { jwksCommand } from "./jwks-command.js";
 import { packageVersion } from "./package-version.js";
+import { serveCommand } from "./serve-command.js";
 import { HELP_POINTER, USAGE } from "./usage.js";
 import { verifyCommand } from "./verify-command.js";
 
@@ -33,6 +34,8 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<ExitStatus>
       return decodeCommand(rest, io);
     case "jwks":
       return jwksCommand(rest, io);
+    case "serve":
+      return serveCommand(rest, io);
     case "--help":
     case "-h":
     case "help":

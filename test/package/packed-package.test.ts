@@ -45,6 +45,7 @@ const ENTRY_POINTS: Record<string, readonly string[]> = {
     "authorize",
     "Picket",
   ],
+  "picket-validate/server": ["createValidationServer"],
 };
 
 /**

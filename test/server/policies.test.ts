@@ -1,0 +1,26 @@
+import { describe, expect, it } from "vitest";
+import { checkPolicies } from "../../src/server/policies.js";
+
+describe("checkPolicies", () => {
+  it("keeps well-formed policies by name, and nothing from the prototype", () => {
+    const policies = checkPolicies({ any: {}, sol: { chain: "solana" } });
+    expect([...policies.keys()]).toEqual(["any", "sol"]);
+    expect(policies.get("sol")).toEqual({ chain: "solana" });
+    expect(Object.isFrozen(policies.get("sol"))).toBe(true);
+    expect(policies.get("constructor")).toBeUndefined();
+    expect(checkPolicies(undefined).size).toBe(0);
+  });
+
+  it.each([
+    [[], "policies must be an object"],
+    [{ "": {} }, 'policy name ""'],
+    [{ "a b": {} }, 'policy name "a b"'],
+    [{ gold: [] }, "policies.gold must be a requirements object"],
+    [{ gold: "x" }, "policies.gold must be a requirements object"],
+    [{ gold: { minTokenBalance: "1.0e3", contractAddress: "0x1" } }, "policies.gold:"],
+    [{ gold: { colection: "x" } }, "policies.gold: requirements.colection"],
+  ])("refuses %j", (policies, message) => {
+    expect(() => checkPolicies(policies)).toThrow(TypeError);
+    expect(() => checkPolicies(policies)).toThrow(message);
+  });
+});
