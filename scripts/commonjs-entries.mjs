@@ -3,8 +3,9 @@
 // types a .cts file's require() only from CommonJS-format declarations, and under
 // `moduleResolution: node10` it ignores `exports` altogether. For every entry of package.json
 // `exports`, this writes:
-// - `<entry>.cjs`: `module.exports = require("./<entry>.js")`, the same module instance, so no
-//   second copy of the package's state or classes;
+// - `<entry>.cjs`: `exports.<name> = require("./<entry>.js").<name>` for each export, the same
+//   module instance, so no second copy of the package's state or classes (named assignments,
+//   not `module.exports =`, so that an entry's `export default` is typed as it runs);
 // - `<entry>.d.cts` and every declaration it reaches, as CommonJS-format copies, their bare
 //   imports typed as the ES modules the code really imports;
 // - `dist/node10/<subpath>.d.ts`, which package.json `typesVersions` maps node10 subpaths to
@@ -13,7 +14,7 @@
 // the build with the lines to add, so that a new entry cannot ship without CommonJS types.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import ts from "typescript";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
@@ -120,13 +121,23 @@ function writeNode10Stub({ subpath, dts }) {
   writeFileSync(stub, `export * from "${target.startsWith(".") ? target : `./${target}`}";\n`);
 }
 
+/** The `.cjs` text that hands CommonJS each export of the ES module `js`. */
+async function commonjsFace(js) {
+  const names = Object.keys(await import(pathToFileURL(join(root, js)).href));
+  const lines = names.map((name) => `exports.${name} = entry.${name};`);
+  return [
+    `"use strict";`,
+    `Object.defineProperty(exports, "__esModule", { value: true });`,
+    `const entry = require("./${js.split("/").at(-1)}");`,
+    ...lines,
+    "",
+  ].join("\n");
+}
+
 const written = new Set();
 for (const entry of moduleEntries()) {
   checkRequireCondition(entry);
-  writeFileSync(
-    join(root, cjsOf(entry.js)),
-    `"use strict";\nmodule.exports = require("./${entry.js.split("/").at(-1)}");\n`,
-  );
+  writeFileSync(join(root, cjsOf(entry.js)), await commonjsFace(entry.js));
   writeDeclarations(entry.dts, written);
   writeNode10Stub(entry);
 }

@@ -43,6 +43,8 @@ describe("scripts/commonjs-entries.mjs", () => {
       'import type { JWK } from "jose";\nimport BigNumber from "bignumber.js";\nimport type { Server } from "node:http";\n' +
         "export type Key = JWK;\nexport declare class Holder { balance: BigNumber; server?: Server }\n",
     );
+    await writeFile(join(dir, "dist", "index.js"), "export const Holder = 1;\nexport default 2;\n");
+    await writeFile(join(dir, "dist", "http", "guard.js"), "export function guard() {}\n");
     await writeFile(
       join(dir, "dist", "http", "guard.d.ts"),
       'import type { Key } from "../types.js";\nexport declare function guard(key: Key): void;\n',
@@ -65,9 +67,12 @@ describe("scripts/commonjs-entries.mjs", () => {
     });
     await run();
     expect(await read("dist/index.cjs")).toBe(
-      '"use strict";\nmodule.exports = require("./index.js");\n',
+      '"use strict";\nObject.defineProperty(exports, "__esModule", { value: true });\n' +
+        'const entry = require("./index.js");\nexports.Holder = entry.Holder;\nexports.default = entry.default;\n',
     );
-    expect(await read("dist/http/guard.cjs")).toContain('require("./guard.js")');
+    expect(await read("dist/http/guard.cjs")).toContain(
+      'require("./guard.js");\nexports.guard = entry.guard;',
+    );
     expect(await read("dist/index.d.cts")).toBe(
       '/** import { x } from "./not-code.js"; */\nexport { type Key, Holder } from "./types.cjs";\n',
     );
