@@ -120,9 +120,7 @@ describe("revalidation rationing, whatever Picket answers", () => {
     it("64 concurrent requests of one token: 1 call", async () => {
       const client = clientFor(kind);
       const token = shortToken();
-      const outcomes = await Promise.all(
-        Array.from({ length: 64 }, () => outcome(client, token)),
-      );
+      const outcomes = await Promise.all(Array.from({ length: 64 }, () => outcome(client, token)));
       expect(calls).toBe(1);
       expect(new Set(outcomes).size).toBe(1);
     });
