@@ -49,8 +49,6 @@ function preHandlerOf(adapter: string, options: PicketAuthOptions): PicketPreHan
   return async (request, reply) => {
     const outcome = await guard(settings, request);
     if (!outcome.ok) {
-      // Already answered (a timeout, another hook): the refusal was reported to onError.
-      if (reply.sent) return;
       await reply
         .code(outcome.answer.status)
         .headers(outcome.answer.headers)
