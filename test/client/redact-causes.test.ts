@@ -131,6 +131,18 @@ describe("the secret key in the cause of a failed call", () => {
     cyclic.self = cyclic;
     expect((await failureOf(cyclic)).cause).toBe("[object Object]");
     expect((await failureOf(`down: ${SECRET}`)).cause).toBe("down: [redacted]");
+    const unprintable = {
+      toJSON() {
+        throw new Error("no JSON");
+      },
+      toString() {
+        throw new Error("no string");
+      },
+    };
+    expect((await failureOf(unprintable)).cause).toBe("[object]");
+    const long = (await failureOf(`${SECRET} ${"x".repeat(2_000)}`)).cause as string;
+    expect(long).toMatch(/^\[redacted\] x+…$/);
+    expect(long.length).toBeLessThan(1_001);
   });
 
   it("scrubs a hex echo of the key, in either letter case", async () => {

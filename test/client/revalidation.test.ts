@@ -220,4 +220,64 @@ describe("revalidation rationing, whatever Picket answers", () => {
     expect(next.accessToken).not.toBe(first.accessToken);
     expect(calls).toBe(2);
   });
+
+  it("answers with the local verdict, without a call, when the remembered fresh token expired within the cooldown", async () => {
+    const client = clientFor("a fresh token that passes");
+    standIn.setHandler((request, fallback) => {
+      if (request.path !== "/authz") return fallback(request);
+      const accessToken = issuer.sign(
+        { tokenBalances: { contractAddress: { [CONTRACT]: "5" } } },
+        { expiresIn: 5 },
+      );
+      return { json: { accessToken, user: {} } };
+    });
+    const token = shortToken();
+    await authorize(validator, client, token, REQUIREMENTS);
+    clock.advance(10_000);
+    const failure = await authorize(validator, client, token, REQUIREMENTS).catch(
+      (thrown: unknown) => thrown,
+    );
+    expect(failure).toMatchObject({ code: "ERR_REQUIREMENTS_NOT_MET" });
+    expect(calls).toBe(1);
+  });
+
+  it("reads Retry-After as an HTTP date too, and ignores one it cannot read", async () => {
+    const client = clientFor("too many requests (429)");
+    const at = new Date(clock.now() + 240_000).toUTCString();
+    standIn.setHandler(() => ({
+      status: 503,
+      json: { msg: "Down" },
+      headers: { "retry-after": at },
+    }));
+    await expect(authorize(validator, client, shortToken(), REQUIREMENTS)).rejects.toMatchObject({
+      status: 503,
+      retryAfter: 240_000,
+    });
+    standIn.setHandler(() => ({
+      status: 503,
+      json: { msg: "Down" },
+      headers: { "retry-after": "soon" },
+    }));
+    clock.advance(32 * COOLDOWN);
+    const unread = await authorize(validator, client, shortToken(), REQUIREMENTS).catch(
+      (thrown: unknown) => thrown,
+    );
+    expect(unread).toMatchObject({ status: 503, retryAfter: undefined });
+  });
+
+  it("repeats any other failure of a foreign client, without calling it again", async () => {
+    const failure = new Error("not a Picket client");
+    let authzCalls = 0;
+    const foreign = {
+      async authz() {
+        authzCalls += 1;
+        throw failure;
+      },
+    } as unknown as PicketClient;
+    const token = shortToken();
+    for (let request = 0; request < 3; request += 1) {
+      await expect(authorize(validator, foreign, token, REQUIREMENTS)).rejects.toBe(failure);
+    }
+    expect(authzCalls).toBe(1);
+  });
 });

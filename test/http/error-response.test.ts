@@ -100,6 +100,7 @@ describe("an error that only looks like a refusal goes to the framework (500), n
     closers.push(() => fastify.close());
 
     const hono = new Hono();
+    hono.onError((_error, c) => c.json({ handledBy: "onError" }, 500));
     hono.get("/:kind", honoAuth({ ...options, getToken: (c) => throwKind(c.req.path) }), (c) =>
       c.json({ through: true }),
     );

@@ -1,9 +1,9 @@
-import { createServer, type Server } from "node:http";
+import { createServer, type Server, type ServerResponse } from "node:http";
 import express, { type NextFunction, type Request, type Response } from "express";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createPicketClient } from "../../src/client/index.js";
 import type { PicketRefusal } from "../../src/http/adapter-options.js";
-import { type PicketAuthOptions, picketAuth } from "../../src/http/express.js";
+import { type PicketAuthOptions, type PicketRequest, picketAuth } from "../../src/http/express.js";
 import { createValidator } from "../../src/index.js";
 import { createTestIssuer } from "../../src/testing/index.js";
 import {
@@ -56,6 +56,25 @@ describe("Express picketAuth over real HTTP", () => {
     reportsOwnPicket: true,
     errorHandler: "next(err)",
     build: (options) => picketAuth(options as PicketAuthOptions),
+  });
+
+  it("hands a throw while answering to next(err), never to an unhandled rejection", async () => {
+    const failure = new Error("socket gone");
+    const res = {
+      headersSent: false,
+      writeHead() {
+        throw failure;
+      },
+      end() {},
+    };
+    const passedOn = await new Promise<unknown>((resolve) => {
+      picketAuth({ validator: harness.validator })(
+        { headers: {} } as PicketRequest,
+        res as unknown as ServerResponse,
+        resolve,
+      );
+    });
+    expect(passedOn).toBe(failure);
   });
 
   it("refuses to be created without a validator", () => {
