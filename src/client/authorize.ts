@@ -6,7 +6,7 @@ import type { PicketAccessToken, RequirementFailure, Requirements } from "../typ
 import type { PicketClient } from "./create-picket-client.js";
 import { isPicketApiError } from "./picket-api-error.js";
 import { requirementsKey } from "./requirements-key.js";
-import { revalidationOf } from "./revalidation.js";
+import { type Revalidation, revalidationOf } from "./revalidation.js";
 import { tokenIdentity } from "./token-identity.js";
 import type { AuthResponse, PicketRequirements } from "./types.js";
 
@@ -40,9 +40,13 @@ let lastValidatorId = 0;
  * - Concurrent calls for the same token and requirements share one request. The token is known by
  *   its `tid` (else by the bytes its signature covers), not by its spelling, and requirements by
  *   what they mean, not by how they are written.
- * - When Picket finds the token still short (a 403, or a fresh token that still fails), the
- *   verdict is remembered for the client's `revalidateCooldown` (60 s by default): a user short of
- *   balance costs at most one Picket call per cooldown.
+ * - At most one call per token and requirements per `revalidateCooldown` (60 s by default),
+ *   whatever Picket answers. A fresh token that passed is remembered and handed out again for
+ *   the old token while it lives (checked locally each time, so an expired one is never served);
+ *   any failure (a refusal, a fresh token that still fails, an error) is repeated until the next
+ *   call is due. 429, 5xx, timeouts and network failures back off further (Picket's
+ *   `Retry-After`, doubling up to 32 cooldowns); a 401 (wrong secret key), or outages across
+ *   tokens, open a client-wide breaker, so that neither costs a call per request.
  *
  * @example
  * ```ts
@@ -78,44 +82,74 @@ export async function authorize(
 
   const original = validator.decodeUnverified(accessToken).claims;
   const callKey = `${tokenIdentity(accessToken, original)}\n${requirementsKey(requirements)}`;
-  const verdictKey = `${validatorId(validator)}\n${callKey}`;
+  const key = `${validatorId(validator)}\n${callKey}`;
   const revalidation = revalidationOf(client);
-  const remembered = revalidation.declined(verdictKey);
-  if (remembered !== undefined) throw remembered;
+  const asking: Asking = { validator, client, accessToken, requirements, unmet, original };
+  return revalidation.share(key, () => revalidate(revalidation, key, asking));
+}
+
+/** One revalidation: the token, what it failed locally, and whom to ask. */
+interface Asking {
+  validator: Validator;
+  client: PicketClient;
+  accessToken: string;
+  requirements: Requirements;
+  /** The local verdict: what answers when Picket may not be asked and nothing else is known. */
+  unmet: PicketValidationError;
+  original: Record<string, unknown>;
+}
+
+/**
+ * Serves a remembered fresh token while it still passes locally; else repeats the last answer
+ * while no call is due; else asks Picket, and remembers what came of it, pass or fail.
+ */
+async function revalidate(
+  revalidation: Revalidation,
+  key: string,
+  asking: Asking,
+): Promise<AuthorizeResult> {
+  const remembered = revalidation.freshToken(key);
+  if (remembered !== undefined) {
+    const replay = await checkFresh(asking, remembered).catch(() => undefined);
+    if (replay !== undefined) return replay;
+  }
+  const held = revalidation.hold(key);
+  if (held !== undefined) throw held.error ?? asking.unmet;
   try {
-    const answer = await askPicket(client, accessToken, requirements, unmet, callKey);
-    const claims = await validator.validate(answer.accessToken, requirements);
-    // A well-signed token for another wallet would be a different user's session.
-    if (!sameHolder(original, claims)) {
-      throw new PicketValidationError(
-        "ERR_CLAIM_INVALID",
-        "Picket's re-authorized token names another chain or wallet than the token it replaces",
-      );
-    }
-    return { claims, accessToken: answer.accessToken };
+    const result = await checkFresh(asking, (await askPicket(asking)).accessToken);
+    revalidation.passed(key, result.accessToken, (result.claims.exp ?? 0) * 1000);
+    return result;
   } catch (error) {
-    if (isPicketValidationError(error) && error.code === "ERR_REQUIREMENTS_NOT_MET") {
-      revalidation.decline(verdictKey, error);
-    }
+    revalidation.failed(key, error);
     throw error;
   }
 }
 
-/**
- * `POST /authz` with `revalidate: true`, shared with concurrent callers under `key`. Picket's
- * refusal becomes the local `ERR_REQUIREMENTS_NOT_MET`; any other API failure stays itself.
- */
-async function askPicket(
-  client: PicketClient,
-  accessToken: string,
-  requirements: Requirements,
-  unmet: PicketValidationError,
-  key: string,
-): Promise<AuthResponse> {
-  try {
-    return await revalidationOf(client).share(key, () =>
-      client.authz({ accessToken, requirements: forPicket(requirements), revalidate: true }),
+/** A token from Picket, validated locally with the same requirements, for the same holder. */
+async function checkFresh(asking: Asking, accessToken: string): Promise<AuthorizeResult> {
+  const claims = await asking.validator.validate(accessToken, asking.requirements);
+  // A well-signed token for another wallet would be a different user's session.
+  if (!sameHolder(asking.original, claims)) {
+    throw new PicketValidationError(
+      "ERR_CLAIM_INVALID",
+      "Picket's re-authorized token names another chain or wallet than the token it replaces",
     );
+  }
+  return { claims, accessToken };
+}
+
+/**
+ * `POST /authz` with `revalidate: true`. Picket's refusal becomes the local
+ * `ERR_REQUIREMENTS_NOT_MET`; any other API failure stays itself.
+ */
+async function askPicket(asking: Asking): Promise<AuthResponse> {
+  const { client, accessToken, requirements, unmet } = asking;
+  try {
+    return await client.authz({
+      accessToken,
+      requirements: forPicket(requirements),
+      revalidate: true,
+    });
   } catch (error) {
     if (isPicketApiError(error) && (error.status === 403 || error.code === "permission_denied")) {
       throw new PicketValidationError("ERR_REQUIREMENTS_NOT_MET", unmet.message, {

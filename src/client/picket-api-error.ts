@@ -26,6 +26,8 @@ export interface PicketApiErrorOptions {
   msg: string;
   /** The call, as `POST /auth/nonce`, with path parameters as placeholders. */
   endpoint: string;
+  /** Milliseconds Picket asked to wait before calling again (its `Retry-After` header). */
+  retryAfter?: number | undefined;
   /** The underlying error, where one exists. */
   cause?: unknown;
 }
@@ -55,6 +57,11 @@ export class PicketApiError extends Error {
   readonly msg: string;
   /** The call that failed, as `POST /authz`. */
   readonly endpoint: string;
+  /**
+   * Milliseconds Picket asked to wait before calling again, from the `Retry-After` header of a
+   * 429 or 503 (seconds or an HTTP date); `undefined` when it sent none.
+   */
+  readonly retryAfter: number | undefined;
 
   constructor(message: string, options: PicketApiErrorOptions) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -62,6 +69,7 @@ export class PicketApiError extends Error {
     this.code = options.code;
     this.msg = options.msg;
     this.endpoint = options.endpoint;
+    this.retryAfter = options.retryAfter;
   }
 }
 

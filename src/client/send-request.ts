@@ -88,7 +88,7 @@ async function exchange(transport: Transport, call: ApiCall): Promise<unknown> {
       throw tooLarge(call, response.status, transport.maxResponseBytes);
     }
     if (response.status < 200 || response.status > 299) {
-      throw httpError(call, response, text, transport.redact);
+      throw httpError(call, response, text, transport);
     }
     const value = parseOrUndefined(text);
     if (!call.accept(value)) {
@@ -183,7 +183,7 @@ function httpError(
   call: ApiCall,
   response: Response,
   text: string,
-  redact: (text: string) => string,
+  { redact, clock }: Pick<Transport, "redact" | "clock">,
 ): PicketApiError {
   const body = parseOrUndefined(text) as { code?: unknown; msg?: unknown } | undefined;
   const fromBody = typeof body === "object" && body !== null;
@@ -195,8 +195,23 @@ function httpError(
   );
   return new PicketApiError(
     `${call.endpoint} failed with ${response.status}${code === undefined ? "" : ` ${code}`}: ${msg}`,
-    { status: response.status, code, msg, endpoint: call.endpoint },
+    {
+      status: response.status,
+      code,
+      msg,
+      endpoint: call.endpoint,
+      retryAfter: retryAfterOf(response.headers.get("retry-after"), clock),
+    },
   );
+}
+
+/** `Retry-After` in milliseconds from now: delay-seconds or an HTTP date; else `undefined`. */
+function retryAfterOf(header: string | null, clock: () => number): number | undefined {
+  if (header === null) return undefined;
+  const value = header.trim();
+  if (/^\d{1,9}$/.test(value)) return Number(value) * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - clock());
 }
 
 function tooLarge(call: ApiCall, status: number, maxBytes: number): PicketApiError {

@@ -46,7 +46,9 @@ export interface AdapterOptions<Req> {
   /**
    * Called once per refused request, with the reason and the framework's request, for logs and
    * metrics. What it returns, throws or rejects with never changes the answer. Not called for
-   * requests that pass, nor for errors handed on to the framework (bugs, not refusals).
+   * requests that pass, nor for errors handed on to the framework (bugs, not refusals). A
+   * refusal that comes after the response was sent (a request timeout answered first) is
+   * reported here, and nothing more is written.
    * @default undefined
    * @example
    * ```ts

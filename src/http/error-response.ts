@@ -1,4 +1,9 @@
-import type { ErrorCode, PicketValidationError } from "../errors.js";
+import {
+  ERROR_STATUS,
+  type ErrorCode,
+  isPicketValidationError,
+  type PicketValidationError,
+} from "../errors.js";
 
 /** What an HTTP adapter answers for a failed validation. */
 export interface ErrorResponse {
@@ -35,6 +40,16 @@ const REALM = "picket";
  * which the validator tries the key server again.
  */
 export const RETRY_AFTER_SECONDS = 30;
+
+/**
+ * Whether `error` may be answered as a refusal: a {@link PicketValidationError} whose `status` is
+ * the one its `code` has in the error table. Anything else, a lookalike without a status
+ * included, is a bug for the framework's error handling (a 500), never an answer: a status that
+ * is not a 4xx or 5xx would send the error body as a success, or throw while answering.
+ */
+export function isAnswerable(error: unknown): error is PicketValidationError {
+  return isPicketValidationError(error) && error.status === ERROR_STATUS[error.code];
+}
 
 /** The fixed public message for an error code: the text every adapter answers with. */
 export function publicMessage(code: ErrorCode): string {

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Request } from "express";
 import type { PicketAccessToken } from "../types.js";
 import { type AdapterOptions, FRESH_TOKEN_HEADER } from "./adapter-options.js";
-import { guard, guardSettings } from "./route-guard.js";
+import { type GuardOutcome, guard, guardSettings } from "./route-guard.js";
 
 declare global {
   namespace Express {
@@ -31,7 +31,10 @@ export type { PicketRefusal, TokenValue } from "./adapter-options.js";
 /**
  * Express middleware: validates the `Authorization: Bearer` token (or the one `getToken`
  * reads), sets `req.picket` and calls `next()`; answers 401, 403 or 503 with
- * `{ error, message }` otherwise. Errors that are not validation errors go to `next(error)`.
+ * `{ error, message }` otherwise. Errors that are not validation errors go to `next(error)`,
+ * which Express handles even after the response was sent (it closes the connection). A refusal
+ * that comes after the response was sent (a request-timeout middleware answered first) is
+ * reported to `onError` and dropped.
  * Throws a `TypeError` at once for a missing validator or malformed requirements.
  *
  * @example
@@ -50,21 +53,39 @@ export function picketAuth(options: PicketAuthOptions): PicketMiddleware {
   );
   return (req, res, next) => {
     // Express hands the middleware its own Request, which PicketMiddleware types as a Node one.
-    guard(settings, req as Request).then(
-      (outcome) => {
-        if (!outcome.ok) {
-          res.writeHead(outcome.answer.status, outcome.answer.headers);
-          res.end(JSON.stringify(outcome.answer.body));
-          return;
-        }
-        if (outcome.claims !== undefined) {
-          req.picket = outcome.claims;
-          if (outcome.freshToken !== undefined)
-            res.setHeader(FRESH_TOKEN_HEADER, outcome.freshToken);
-        }
-        next();
-      },
-      (error: unknown) => next(error),
-    );
+    guard(settings, req as Request)
+      .then(
+        (outcome) => settle(outcome, req, res, next),
+        (error: unknown) => next(error),
+      )
+      // Nothing here may become an unhandled rejection, which ends the process.
+      .catch((error: unknown) => next(error));
   };
+}
+
+/**
+ * Answers a refusal, or lets the request through. Once the response has been sent (by a
+ * request-timeout middleware, say) nothing more may be written: a refusal, already reported to
+ * `onError`, is dropped, and a request that passed goes on without the fresh-token header, for
+ * the app to halt as it halts timed-out requests.
+ */
+function settle(
+  outcome: GuardOutcome,
+  req: PicketRequest,
+  res: ServerResponse,
+  next: (error?: unknown) => void,
+): void {
+  if (!outcome.ok) {
+    if (res.headersSent) return;
+    res.writeHead(outcome.answer.status, outcome.answer.headers);
+    res.end(JSON.stringify(outcome.answer.body));
+    return;
+  }
+  if (outcome.claims !== undefined) {
+    req.picket = outcome.claims;
+    if (outcome.freshToken !== undefined && !res.headersSent) {
+      res.setHeader(FRESH_TOKEN_HEADER, outcome.freshToken);
+    }
+  }
+  next();
 }

@@ -1,9 +1,14 @@
 import type { Validator } from "../create-validator.js";
-import { isPicketValidationError, PicketValidationError } from "../errors.js";
+import { PicketValidationError } from "../errors.js";
 import { refuseUnknownKeys } from "../shared/strict-keys.js";
 import type { PicketAccessToken, Requirements } from "../types.js";
 import { type AdapterOptions, FRESH_TOKEN_HEADER } from "./adapter-options.js";
-import { type ErrorResponse, errorResponse, publicMessage } from "./error-response.js";
+import {
+  type ErrorResponse,
+  errorResponse,
+  isAnswerable,
+  publicMessage,
+} from "./error-response.js";
 import { guard, guardSettings } from "./route-guard.js";
 import { checkRequirementsOnce } from "./route-requirements.js";
 
@@ -84,9 +89,12 @@ export type PicketHandler<Args extends unknown[]> = (
   ...args: Args
 ) => Response | Promise<Response>;
 
-/** The JSON error `Response` for a validation error: 401, 403 or 503 with `WWW-Authenticate`. */
+/**
+ * The JSON error `Response` for a validation error: 401, 403 or 503 with `WWW-Authenticate`.
+ * Anything else, an error that only looks like a validation error included, is thrown again.
+ */
 export function picketErrorResponse(error: unknown): Response {
-  if (!isPicketValidationError(error)) throw error;
+  if (!isAnswerable(error)) throw error;
   return toResponse(errorResponse(error));
 }
 

@@ -2,7 +2,7 @@ import { authorize } from "../client/authorize.js";
 import type { PicketClient } from "../client/create-picket-client.js";
 import { isPicketApiError } from "../client/picket-api-error.js";
 import type { Validator } from "../create-validator.js";
-import { isPicketValidationError, PicketValidationError } from "../errors.js";
+import { PicketValidationError } from "../errors.js";
 import { callHook } from "../shared/call-hook.js";
 import { parseBearer } from "../shared/parse-bearer.js";
 import { refuseUnknownKeys } from "../shared/strict-keys.js";
@@ -13,7 +13,7 @@ import {
   type PicketRefusal,
   type TokenValue,
 } from "./adapter-options.js";
-import { type ErrorResponse, errorResponse } from "./error-response.js";
+import { type ErrorResponse, errorResponse, isAnswerable } from "./error-response.js";
 import { checkRouteRequirements } from "./route-requirements.js";
 
 /** What a guarded request comes to: through (with claims, or anonymous), or refused. */
@@ -153,10 +153,10 @@ async function authenticateToken(
 /**
  * The validation error a request is refused with. `authorize` rejects with a `PicketApiError`
  * only when Picket could not be asked: the local verdict (requirements not met) stands, and the
- * request fails closed.
+ * request fails closed. An error that only looks like a validation error is no refusal.
  */
 function asRefusal(error: unknown): PicketValidationError | undefined {
-  if (isPicketValidationError(error)) return error;
+  if (isAnswerable(error)) return error;
   if (!isPicketApiError(error)) return undefined;
   return new PicketValidationError(
     "ERR_REQUIREMENTS_NOT_MET",

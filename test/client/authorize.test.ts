@@ -124,17 +124,18 @@ describe("authorize", () => {
     expect(results[0]?.accessToken).not.toBe(token);
   });
 
-  it("shares a call only while it is in flight, and only for the same requirements", async () => {
+  it("asks once per token and requirements: a passing answer is remembered, other requirements ask", async () => {
     standIn.balance = "5";
     const token = holding("0");
-    await authorize(validator, picket, token, REQUIREMENTS);
-    await authorize(validator, picket, token, REQUIREMENTS);
-    expect(standIn.requests).toHaveLength(2);
+    const first = await authorize(validator, picket, token, REQUIREMENTS);
+    const again = await authorize(validator, picket, token, REQUIREMENTS);
+    expect(again.accessToken).toBe(first.accessToken);
+    expect(standIn.requests).toHaveLength(1);
     await Promise.all([
       authorize(validator, picket, token, REQUIREMENTS),
       authorize(validator, picket, token, { contractAddress: CONTRACT, minTokenBalance: "3" }),
     ]);
-    expect(standIn.requests).toHaveLength(4);
+    expect(standIn.requests).toHaveLength(2);
   });
 
   describe("never trusts an authz answer that fails local validation", () => {
@@ -335,19 +336,22 @@ describe("authorize", () => {
       expect(standIn.requests).toHaveLength(3);
     });
 
-    it("does not remember an outage, nor a success", async () => {
+    it("repeats an outage until the next call is due, then remembers the success", async () => {
       standIn.setHandler(() => error(503, undefined, "Try again later"));
       const token = holding("0");
       for (let request = 0; request < 2; request += 1) {
-        await expect(authorize(validator, rationed, token, REQUIREMENTS)).rejects.toSatisfy(
-          isPicketApiError,
-        );
+        await expect(authorize(validator, rationed, token, REQUIREMENTS)).rejects.toMatchObject({
+          name: "PicketApiError",
+          status: 503,
+        });
       }
+      expect(standIn.requests).toHaveLength(1);
       standIn.setHandler(undefined);
       standIn.balance = "5";
+      clock.advance(60_000);
       await authorize(validator, rationed, token, REQUIREMENTS);
       await authorize(validator, rationed, token, REQUIREMENTS);
-      expect(standIn.requests).toHaveLength(4);
+      expect(standIn.requests).toHaveLength(2);
     });
 
     it("takes revalidateCooldown in milliseconds, at least 1_000", async () => {
@@ -534,19 +538,29 @@ describe("authorize", () => {
       );
     });
 
-    it("does not remember a fresh token that fails for another reason than its balances", async () => {
+    it("repeats a fresh token's failure for another reason than balances until the cooldown ends", async () => {
+      const clock = createManualClock();
+      const rationed = createPicketClient({
+        secretKey: standIn.secretKey,
+        baseUrl: standIn.baseUrl,
+        clock: clock.now,
+      });
       const token = holding("0");
       standIn.setHandler(() => {
         const accessToken = holding("5", { aud: "another-project" });
         return { json: { accessToken, user: decodeUnverified(accessToken).claims } };
       });
-      await expectCode(
-        () => authorize(validator, picket, token, REQUIREMENTS),
-        "ERR_AUDIENCE_INVALID",
-      );
+      for (let request = 0; request < 2; request += 1) {
+        await expectCode(
+          () => authorize(validator, rationed, token, REQUIREMENTS),
+          "ERR_AUDIENCE_INVALID",
+        );
+      }
+      expect(standIn.requests).toHaveLength(1);
       standIn.setHandler(undefined);
       standIn.balance = "5";
-      await expect(authorize(validator, picket, token, REQUIREMENTS)).resolves.toBeDefined();
+      clock.advance(60_000);
+      await expect(authorize(validator, rationed, token, REQUIREMENTS)).resolves.toBeDefined();
       expect(standIn.requests).toHaveLength(2);
     });
 

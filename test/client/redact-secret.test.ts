@@ -101,7 +101,7 @@ describe("the secret key, in any encoding", () => {
     expectScrubbed(failure, form);
   });
 
-  it("leaves a cause that names no secret as it is", async () => {
+  it("copies even a cause that names no secret: name, message and code, never the object", async () => {
     const original = new TypeError("fetch failed");
     const client = createPicketClient({
       secretKey: SECRET,
@@ -113,6 +113,8 @@ describe("the secret key, in any encoding", () => {
     const failure = await apiError(() =>
       client.nonce({ chain: "ethereum", walletAddress: WALLET }),
     );
-    expect(failure.cause).toBe(original);
+    expect(failure.cause).not.toBe(original);
+    expect(failure.cause).toBeInstanceOf(Error);
+    expect(failure.cause).toMatchObject({ name: "TypeError", message: "fetch failed" });
   });
 });

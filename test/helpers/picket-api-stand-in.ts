@@ -14,10 +14,13 @@ export interface RecordedRequest {
   body: unknown;
 }
 
-/** What a handler answers: a JSON or text body with a status, or `"hang"` (never answers). */
+/**
+ * What a handler answers: a JSON or text body with a status and any extra headers, or `"hang"`
+ * (never answers).
+ */
 export type StandInReply =
-  | { status?: number; json: unknown }
-  | { status?: number; text: string; contentType?: string }
+  | { status?: number; json: unknown; headers?: Record<string, string> }
+  | { status?: number; text: string; contentType?: string; headers?: Record<string, string> }
   | "hang";
 
 /** Answers one request; `fallback` is the stand-in's own Picket behaviour. */
@@ -161,11 +164,15 @@ export async function startPicketApiStandIn(options: {
       const reply = await (handler === undefined ? picket(request) : handler(request, picket));
       if (reply === "hang") return;
       if ("json" in reply) {
-        response.writeHead(reply.status ?? 200, { "content-type": "application/json" });
+        response.writeHead(reply.status ?? 200, {
+          "content-type": "application/json",
+          ...reply.headers,
+        });
         response.end(JSON.stringify(reply.json));
       } else {
         response.writeHead(reply.status ?? 200, {
           "content-type": reply.contentType ?? "text/plain",
+          ...reply.headers,
         });
         response.end(reply.text);
       }

@@ -21,7 +21,11 @@ import { createTestIssuer } from "../../src/testing/index.js";
 import { expectCode } from "../helpers/expect-code.js";
 import { closeServer } from "../helpers/http.js";
 import { deadJwksUri } from "../helpers/jwks-server.js";
-import { type PicketApiStandIn, startPicketApiStandIn } from "../helpers/picket-api-stand-in.js";
+import {
+  error,
+  type PicketApiStandIn,
+  startPicketApiStandIn,
+} from "../helpers/picket-api-stand-in.js";
 
 const CONTRACT = "0x8a90CAb2b38dba80c64b7734e58Ee1dB38B8992e";
 const REQUIREMENTS = { contractAddress: CONTRACT, minTokenBalance: "1" };
@@ -181,6 +185,38 @@ describe.each(ADAPTERS)("revalidate with %s", (adapter) => {
       "network_error",
     ]);
   });
+
+  it.each([
+    ["a fresh token that passes", 200],
+    ["a refusal (403)", 403],
+    ["too many requests (429)", 403],
+  ] as const)(
+    "200 requests of one token, Picket answering %s: 1 call, the same answer",
+    async (kind, status) => {
+      api.balance = "2";
+      if (kind === "a refusal (403)") {
+        api.setHandler(() => error(403, "permission_denied", "Requirements not met"));
+      } else if (kind === "too many requests (429)") {
+        api.setHandler(() => error(429, "rate_limited", "Slow down"));
+      }
+      const token = poorToken();
+      const before = api.requests.length;
+      const statuses = new Set<number>();
+      const freshTokens = new Set<string | null>();
+      for (let batch = 0; batch < 10; batch += 1) {
+        const responses = await Promise.all(Array.from({ length: 20 }, () => call(adapter, token)));
+        for (const response of responses) {
+          statuses.add(response.status);
+          freshTokens.add(response.headers.get("x-picket-access-token"));
+          await response.arrayBuffer();
+        }
+      }
+      expect(api.requests.length - before).toBe(1);
+      expect([...statuses]).toEqual([status]);
+      expect(freshTokens.size).toBe(1);
+      if (status === 200) expect([...freshTokens][0]).toEqual(expect.stringMatching(/^[\w-]+\./));
+    },
+  );
 
   it("never asks Picket about a token that fails for another reason", async () => {
     const before = api.requests.length;
