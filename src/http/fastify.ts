@@ -70,8 +70,8 @@ async function register(
   fastify.decorateRequest("picket", null);
   fastify.decorate("picketAuth", (requirements?: Requirements) => {
     if (requirements !== undefined) {
-      checkPlainRequirements("fastify.picketAuth", requirements);
       refuseOptionsAsRequirements(requirements);
+      checkPlainRequirements("fastify.picketAuth", requirements);
     }
     // Checked once merged: a route may lean on the plugin's keys (its minimum on their contract).
     const merged = mergeRequirements(options.requirements, requirements);
