@@ -55,8 +55,9 @@ export interface PicketClaims {
  */
 export interface PicketAccessToken extends PicketClaims {
   /**
-   * From the `chain` claim, else from `sub` (`chain:address`, or the older `chain/network:address`,
-   * which names `chain` on the main network and `chain/network` on any other).
+   * From `sub` (`chain:address`, or the older `chain/network:address`, which names `chain` on the
+   * main network and `chain/network` on any other), else from the `chain` claim. A `chain` claim
+   * cannot change the subject's network; one naming another chain than `sub` is refused.
    */
   chain: string;
   /** The network a legacy `chain/network:address` subject names (`"goerli"`, `"mainnet-beta"`). */

@@ -330,9 +330,11 @@ describe("claims normalization", () => {
     expect(claims.walletAddress).toBe("0xabc");
   });
 
-  it("lets an explicit chain claim win over sub", async () => {
-    const claims = await validated({ sub: "solana:Abc", chain: "ethereum" }, ["walletAddress"]);
-    expect(claims.chain).toBe("ethereum");
+  it("takes the chain from sub where a chain claim names the same chain", async () => {
+    const claims = await validated({ sub: "solana/devnet:Abc", chain: "solana" }, [
+      "walletAddress",
+    ]);
+    expect(claims.chain).toBe("solana/devnet");
     expect(claims.walletAddress).toBe("Abc");
   });
 
