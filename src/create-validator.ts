@@ -69,6 +69,7 @@ export function createValidator(options: ValidatorOptions): Validator {
     issuer: resolved.issuer,
     audience: resolved.projectId,
     clockTolerance: resolved.clockTolerance,
+    futureSkew: resolved.futureSkew,
     maxTokenAge: resolved.maxTokenAge,
   };
   const store = new KeyStore({

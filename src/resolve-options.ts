@@ -20,6 +20,7 @@ export interface ResolvedOptions {
   jwks: unknown;
   algorithms: ReadonlyMap<string, AlgorithmSpec>;
   clockTolerance: number;
+  futureSkew: number;
   maxTokenAge: number | undefined;
   requirements: Requirements | undefined;
   clock: () => number;
@@ -31,6 +32,7 @@ export interface ResolvedOptions {
 }
 
 const D = OPTION_DEFAULTS;
+const MAX_SKEW_SECONDS = 300;
 const TOP_LEVEL_KEYS = knownOptionKeys("");
 const JWKS_CACHE_KEYS = knownOptionKeys("jwksCache");
 const TOKEN_CACHE_KEYS = knownOptionKeys("tokenCache");
@@ -55,6 +57,7 @@ export function resolveOptions(options: ValidatorOptions): ResolvedOptions {
     jwks: resolveJwks(options.jwks),
     algorithms: resolveAlgorithms(options.algorithms ?? D.algorithms.value),
     clockTolerance: duration(options.clockTolerance, D.clockTolerance),
+    futureSkew: atMostFiveMinutes(duration(options.futureSkew, D.futureSkew), "futureSkew"),
     maxTokenAge: duration(options.maxTokenAge, D.maxTokenAge),
     requirements: options.requirements,
     clock: optionalFunction(options.clock, "clock") ?? D.clock.value,
@@ -172,6 +175,16 @@ function duration<T extends number | undefined>(
     throw new TypeError(underFloorMessage(value, parsed, option.min, option.name));
   }
   return parsed;
+}
+
+/** A clock allowance in seconds: more than five minutes would let a token from the future through. */
+function atMostFiveMinutes(seconds: number, name: string): number {
+  if (seconds > MAX_SKEW_SECONDS) {
+    throw new TypeError(
+      `options.${name} is in seconds: ${seconds} is over ${MAX_SKEW_SECONDS} (5 minutes)`,
+    );
+  }
+  return seconds;
 }
 
 /** Says what a too-short millisecond value amounts to, and the likely intended value. */

@@ -245,6 +245,14 @@ export interface ValidatorOptions {
    */
   clockTolerance?: Duration;
   /**
+   * How far `nbf` and `iat` may be ahead of this validator's clock: Picket stamps both with its
+   * own clock at login, so a server whose clock runs a little behind would otherwise refuse a
+   * token minted a moment ago. Seconds, or a string with a unit (`"2m"`); at most 300. `exp` is
+   * not affected; where `clockTolerance` is larger, it applies instead.
+   * @default 60
+   */
+  futureSkew?: Duration;
+  /**
    * Tokens whose `iat` is older are rejected: a number of seconds, or a string with a unit
    * (`"12h"`). Off when not given.
    */
