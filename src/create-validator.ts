@@ -1,4 +1,5 @@
 import { TokenCache } from "./cache/token-cache.js";
+import { PICKET_OPENID_CONFIGURATION_URI } from "./constants.js";
 import { KeyStore } from "./jwks/key-store.js";
 import { RequirementsGate } from "./requirements/requirements-gate.js";
 import { resolveOptions } from "./resolve-options.js";
@@ -80,6 +81,11 @@ export function createValidator(options: ValidatorOptions): Validator {
     fetch: resolved.fetch,
     settings: resolved.jwksCache,
     emit,
+    // Only the default address may have moved; a jwksUri the user gave is used as given.
+    discoveryUri:
+      options.jwksUri === undefined && resolved.jwksUri !== undefined
+        ? PICKET_OPENID_CONFIGURATION_URI
+        : undefined,
   });
   const pipeline: Pipeline = {
     gate: new RequirementsGate(resolved.requirements),

@@ -189,6 +189,19 @@ export type ValidatorEvent =
   | { type: "jwks_stale"; ageMs: number }
   | { type: "jwks_cooldown"; kid: string | undefined; retryInMs: number }
   | {
+      /**
+       * The default key-set address (`PICKET_JWKS_URI`) answered `404` or no key set, and
+       * Picket's OpenID configuration named another: keys are fetched from `uri` from now on.
+       */
+      type: "jwks_uri_discovered";
+      /** The address that failed. */
+      from: string;
+      /** The address now used: the configuration's `jwks_uri`. */
+      uri: string;
+      /** The OpenID configuration document that named it. */
+      configuration: string;
+    }
+  | {
       type: "validation_success";
       /** The token's `kid`, where it names one. */
       kid: string | undefined;
