@@ -192,12 +192,19 @@ export class KeyStore {
 
   #fetch(reason: JwksFetchReason): Promise<PicketValidationError | undefined> {
     this.#lastAttemptAt = this.#options.clock();
-    return this.#track(this.#fetchOrDiscover(reason));
+    const loaded = this.#fetchFrom(this.#jwksUri as string, reason);
+    // Without discovery, the load itself is tracked: the fetch settles as it always did.
+    return this.#track(
+      this.#options.discoveryUri === undefined ? loaded : this.#discoverOnFailure(loaded, reason),
+    );
   }
 
-  /** Fetches the key set; where its default address has none, from the one discovery names. */
-  async #fetchOrDiscover(reason: JwksFetchReason): Promise<PicketValidationError | undefined> {
-    const error = await this.#fetchFrom(this.#jwksUri as string, reason);
+  /** Where the default address has no key set, fetches from the one discovery names. */
+  async #discoverOnFailure(
+    loaded: Promise<PicketValidationError | undefined>,
+    reason: JwksFetchReason,
+  ): Promise<PicketValidationError | undefined> {
+    const error = await loaded;
     if (error === undefined || !this.#mayDiscover(error)) return error;
     const moved = await this.#discover();
     if (moved === undefined) return error;
@@ -217,11 +224,10 @@ export class KeyStore {
 
   /**
    * Whether a failure may mean the key set moved (a `404`, or an answer that is no usable key
-   * set) and discovery is on and has not run within the cooldown. Timeouts and `5xx` are
+   * set) and discovery has not run within the cooldown. Timeouts and `5xx` are
    * outages, not moves: the backoff handles them.
    */
   #mayDiscover(error: PicketValidationError): boolean {
-    if (this.#options.discoveryUri === undefined) return false;
     if (error.code !== "ERR_JWKS_INVALID" && !answeredNotFound(error)) return false;
     const now = this.#options.clock();
     if (now < this.#lastDiscoveryAt + this.#settings.cooldown) return false;
