@@ -99,7 +99,7 @@ export function requestedBalance(
 }
 
 /** At least the minimum; where the minimum is absent or zero, more than zero. */
-export function meetsMinimum(held: BigNumber, requirements: ModelRequirements): boolean {
+function meetsMinimum(held: BigNumber, requirements: ModelRequirements): boolean {
   const minimum = new Decimal(String(requirements.minTokenBalance ?? 0));
   return minimum.isZero() ? held.isGreaterThan(0) : held.isGreaterThanOrEqualTo(minimum);
 }
