@@ -1,4 +1,5 @@
 import { TokenCache } from "./cache/token-cache.js";
+import { PICKET_OPENID_CONFIGURATION_URI } from "./constants.js";
 import { KeyStore } from "./jwks/key-store.js";
 import { RequirementsGate } from "./requirements/requirements-gate.js";
 import { resolveOptions } from "./resolve-options.js";
@@ -69,6 +70,7 @@ export function createValidator(options: ValidatorOptions): Validator {
     issuer: resolved.issuer,
     audience: resolved.projectId,
     clockTolerance: resolved.clockTolerance,
+    futureSkew: resolved.futureSkew,
     maxTokenAge: resolved.maxTokenAge,
   };
   const store = new KeyStore({
@@ -79,6 +81,11 @@ export function createValidator(options: ValidatorOptions): Validator {
     fetch: resolved.fetch,
     settings: resolved.jwksCache,
     emit,
+    // Only the default address may have moved; a jwksUri the user gave is used as given.
+    discoveryUri:
+      options.jwksUri === undefined && resolved.jwksUri !== undefined
+        ? PICKET_OPENID_CONFIGURATION_URI
+        : undefined,
   });
   const gate = new RequirementsGate(resolved.requirements);
   const pipeline: Pipeline = {

@@ -31,6 +31,7 @@ export interface OptionDefaults {
   readonly issuer: OptionDefault<string>;
   readonly algorithms: OptionDefault<readonly string[]>;
   readonly clockTolerance: OptionDefault<number>;
+  readonly futureSkew: OptionDefault<number>;
   readonly maxTokenAge: OptionDefault<undefined>;
   readonly requirements: OptionDefault<undefined>;
   readonly clock: OptionDefault<() => number>;
@@ -63,6 +64,7 @@ export const OPTION_DEFAULTS: OptionDefaults = deepFreeze({
   issuer: { name: "issuer", value: PICKET_ISSUER },
   algorithms: { name: "algorithms", value: ["ES256"] },
   clockTolerance: { name: "clockTolerance", value: 0, unit: "seconds", max: FIVE_MINUTES_S },
+  futureSkew: { name: "futureSkew", value: 60, unit: "seconds", max: FIVE_MINUTES_S },
   maxTokenAge: { name: "maxTokenAge", value: undefined, unit: "seconds", max: ONE_YEAR_S },
   requirements: { name: "requirements", value: undefined },
   clock: { name: "clock", value: Date.now, shownAs: "Date.now", unit: "milliseconds" },

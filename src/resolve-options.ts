@@ -20,6 +20,7 @@ export interface ResolvedOptions {
   jwks: unknown;
   algorithms: ReadonlyMap<string, AlgorithmSpec>;
   clockTolerance: number;
+  futureSkew: number;
   maxTokenAge: number | undefined;
   requirements: Requirements | undefined;
   clock: () => number;
@@ -55,6 +56,7 @@ export function resolveOptions(options: ValidatorOptions): ResolvedOptions {
     jwks: resolveJwks(options.jwks),
     algorithms: resolveAlgorithms(options.algorithms ?? D.algorithms.value),
     clockTolerance: duration(options.clockTolerance, D.clockTolerance),
+    futureSkew: duration(options.futureSkew, D.futureSkew),
     maxTokenAge: duration(options.maxTokenAge, D.maxTokenAge),
     requirements: options.requirements,
     clock: resolveClock(options.clock),

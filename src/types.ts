@@ -55,8 +55,9 @@ export interface PicketClaims {
  */
 export interface PicketAccessToken extends PicketClaims {
   /**
-   * From the `chain` claim, else from `sub` (`chain:address`, or the older `chain/network:address`,
-   * which names `chain` on the main network and `chain/network` on any other).
+   * From `sub` (`chain:address`, or the older `chain/network:address`, which names `chain` on the
+   * main network and `chain/network` on any other), else from the `chain` claim. A `chain` claim
+   * cannot change the subject's network; one naming another chain than `sub` is refused.
    */
   chain: string;
   /** The network a legacy `chain/network:address` subject names (`"goerli"`, `"mainnet-beta"`). */
@@ -197,6 +198,19 @@ export type ValidatorEvent =
   | { type: "jwks_stale"; ageMs: number }
   | { type: "jwks_cooldown"; kid: string | undefined; retryInMs: number }
   | {
+      /**
+       * The default key-set address (`PICKET_JWKS_URI`) answered `404` or no key set, and
+       * Picket's OpenID configuration named another: keys are fetched from `uri` from now on.
+       */
+      type: "jwks_uri_discovered";
+      /** The address that failed. */
+      from: string;
+      /** The address now used: the configuration's `jwks_uri`. */
+      uri: string;
+      /** The OpenID configuration document that named it. */
+      configuration: string;
+    }
+  | {
       type: "validation_success";
       /** The token's `kid`, where it names one. */
       kid: string | undefined;
@@ -253,6 +267,14 @@ export interface ValidatorOptions {
    * @default 0
    */
   clockTolerance?: Duration;
+  /**
+   * How far `nbf` and `iat` may be ahead of this validator's clock: Picket stamps both with its
+   * own clock at login, so a server whose clock runs a little behind would otherwise refuse a
+   * token minted a moment ago. Seconds, or a string with a unit (`"2m"`); at most 300. `exp` is
+   * not affected; where `clockTolerance` is larger, it applies instead.
+   * @default 60
+   */
+  futureSkew?: Duration;
   /**
    * Tokens whose `iat` is older are rejected: a number of seconds, or a string with a unit
    * (`"12h"`). At most 365 days. Off when not given.

@@ -121,6 +121,7 @@ describe("OPTION_DEFAULTS", () => {
     expect(resolved.jwksUri).toBe(d.jwksUri.value);
     expect([...resolved.algorithms.keys()]).toEqual(d.algorithms.value);
     expect(resolved.clockTolerance).toBe(d.clockTolerance.value);
+    expect(resolved.futureSkew).toBe(d.futureSkew.value);
     expect(resolved.maxTokenAge).toBe(d.maxTokenAge.value);
     expect(resolved.clock).toBe(d.clock.value);
     expect(resolved.fetch).toBe(globalThis.fetch);

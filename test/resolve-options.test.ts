@@ -50,7 +50,7 @@ describe("resolveOptions: unknown keys", () => {
 
   it("lists the known keys when none is near", () => {
     expect(refusal({ projectId, somethingElseEntirely: 1 })).toBe(
-      "options.somethingElseEntirely is not an option of createValidator; known options: projectId, jwksUri, jwks, issuer, algorithms, clockTolerance, maxTokenAge, requirements, clock, fetch, maxTokenBytes, jwksCache, tokenCache, onEvent",
+      "options.somethingElseEntirely is not an option of createValidator; known options: projectId, jwksUri, jwks, issuer, algorithms, clockTolerance, futureSkew, maxTokenAge, requirements, clock, fetch, maxTokenBytes, jwksCache, tokenCache, onEvent",
     );
     expect(refusal({ projectId, jwksCache: { refreshEvery: 1 } })).toContain(
       "known options: maxAge, staleIfError, cooldown, timeout, maxKeys, maxBytes",
@@ -158,6 +158,25 @@ describe("resolveOptions: durations", () => {
     });
     expect([resolved.clockTolerance, resolved.maxTokenAge]).toEqual([0, 0]);
     expect(resolved.jwksCache.staleIfError).toBe(0);
+  });
+});
+
+describe("resolveOptions: futureSkew", () => {
+  it("takes seconds or a string with a unit, up to 300 s", () => {
+    expect(resolveOptions({ projectId }).futureSkew).toBe(60);
+    expect(resolveOptions({ projectId, futureSkew: "5m" }).futureSkew).toBe(300);
+    expect(resolveOptions({ projectId, futureSkew: 0 }).futureSkew).toBe(0);
+  });
+
+  it("refuses more than 300 s, and a negative or malformed value", () => {
+    expect(refusal({ projectId, futureSkew: 301 })).toContain(
+      "options.futureSkew is in seconds: 301 is 5 min; it must be at most 300 s (5 min)",
+    );
+    expect(refusal({ projectId, futureSkew: "1h" })).toContain(
+      'options.futureSkew is in seconds: "1h" is 1 h; it must be at most 300 s (5 min)',
+    );
+    expect(refusal({ projectId, futureSkew: -1 })).toContain("options.futureSkew");
+    expect(refusal({ projectId, futureSkew: "60" })).toContain("a number of seconds");
   });
 });
 

@@ -1,7 +1,7 @@
 import { PicketValidationError } from "../errors.js";
 import { parseJsonSafely } from "../shared/parse-json-safely.js";
 
-/** Limits of one JWKS fetch. */
+/** Limits of one JWKS fetch (and of the discovery document read to find a moved key set). */
 export interface FetchJwksOptions {
   fetch: typeof globalThis.fetch;
   timeout: number;
@@ -14,19 +14,31 @@ export interface FetchJwksOptions {
  * `timeout`. Throws `ERR_JWKS_UNAVAILABLE` when the endpoint cannot be reached or answers
  * otherwise, `ERR_JWKS_INVALID` when its answer is not JSON of a sane size.
  */
-export async function fetchJwks(uri: string, options: FetchJwksOptions): Promise<unknown> {
+export function fetchJwks(uri: string, options: FetchJwksOptions): Promise<unknown> {
+  return fetchJsonDocument(uri, options, "JWKS");
+}
+
+/**
+ * {@link fetchJwks} for another JSON document on the way to the keys (an OpenID Connect
+ * configuration), under the same limits; `what` names it in error messages.
+ */
+export async function fetchJsonDocument(
+  uri: string,
+  options: FetchJwksOptions,
+  what: string,
+): Promise<unknown> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), options.timeout);
   timer.unref?.();
   try {
-    const response = await request(uri, options.fetch, controller.signal, options.timeout);
-    const body = await readBody(uri, response, options, controller.signal);
+    const response = await request(uri, what, options.fetch, controller.signal, options.timeout);
+    const body = await readBody(uri, what, response, options, controller.signal);
     try {
       return parseJsonSafely(body);
     } catch (cause) {
       throw new PicketValidationError(
         "ERR_JWKS_INVALID",
-        `The JWKS response of ${uri} is not JSON`,
+        `The ${what} response of ${uri} is not JSON`,
         {
           cause,
         },
@@ -37,8 +49,25 @@ export async function fetchJwks(uri: string, options: FetchJwksOptions): Promise
   }
 }
 
+/** Whether a fetch failed because the endpoint answered `404`: the document is not (or no longer) there. */
+export function answeredNotFound(error: PicketValidationError): boolean {
+  return error.cause instanceof UnexpectedStatus && error.cause.status === 404;
+}
+
+/** The `cause` of an `ERR_JWKS_UNAVAILABLE` for an answer other than `200`: the status it had. */
+class UnexpectedStatus extends Error {
+  override name = "UnexpectedStatus" as const;
+  readonly status: number;
+
+  constructor(status: number) {
+    super(`HTTP status ${status}`);
+    this.status = status;
+  }
+}
+
 async function request(
   uri: string,
+  what: string,
   fetchImpl: typeof globalThis.fetch,
   signal: AbortSignal,
   timeout: number,
@@ -51,7 +80,14 @@ async function request(
       headers: { accept: "application/json, application/jwk-set+json" },
     });
   } catch (cause) {
-    throw unavailable(uri, signal, timeout, `The JWKS at ${uri} could not be fetched`, cause);
+    throw unavailable(
+      uri,
+      what,
+      signal,
+      timeout,
+      `The ${what} at ${uri} could not be fetched`,
+      cause,
+    );
   }
   if (response.status !== 200) {
     await response.body?.cancel().catch(() => undefined);
@@ -59,7 +95,8 @@ async function request(
       response.status >= 300 && response.status < 400 ? " (redirects are not followed)" : "";
     throw new PicketValidationError(
       "ERR_JWKS_UNAVAILABLE",
-      `The JWKS endpoint ${uri} answered ${response.status}${detail}`,
+      `The ${what} endpoint ${uri} answered ${response.status}${detail}`,
+      { cause: new UnexpectedStatus(response.status) },
     );
   }
   const type = response.headers.get("content-type");
@@ -67,7 +104,7 @@ async function request(
     await response.body?.cancel().catch(() => undefined);
     throw new PicketValidationError(
       "ERR_JWKS_INVALID",
-      `The JWKS response of ${uri} is ${type}, not JSON`,
+      `The ${what} response of ${uri} is ${type}, not JSON`,
     );
   }
   return response;
@@ -75,6 +112,7 @@ async function request(
 
 async function readBody(
   uri: string,
+  what: string,
   response: Response,
   { maxBytes, timeout }: FetchJwksOptions,
   signal: AbortSignal,
@@ -82,7 +120,7 @@ async function readBody(
   const declared = Number(response.headers.get("content-length") ?? "0");
   if (declared > maxBytes) {
     await response.body?.cancel().catch(() => undefined);
-    throw tooLarge(uri, maxBytes);
+    throw tooLarge(uri, what, maxBytes);
   }
   if (response.body === null) return "";
   const reader = response.body.getReader();
@@ -95,33 +133,41 @@ async function readBody(
       size += value.byteLength;
       if (size > maxBytes) {
         await reader.cancel().catch(() => undefined);
-        throw tooLarge(uri, maxBytes);
+        throw tooLarge(uri, what, maxBytes);
       }
       chunks.push(value);
     }
   } catch (cause) {
     if (cause instanceof PicketValidationError) throw cause;
-    throw unavailable(uri, signal, timeout, `The JWKS response of ${uri} could not be read`, cause);
+    throw unavailable(
+      uri,
+      what,
+      signal,
+      timeout,
+      `The ${what} response of ${uri} could not be read`,
+      cause,
+    );
   }
   return concatText(chunks);
 }
 
-function tooLarge(uri: string, maxBytes: number): PicketValidationError {
+function tooLarge(uri: string, what: string, maxBytes: number): PicketValidationError {
   return new PicketValidationError(
     "ERR_JWKS_INVALID",
-    `The JWKS response of ${uri} is larger than maxBytes (${maxBytes} bytes)`,
+    `The ${what} response of ${uri} is larger than maxBytes (${maxBytes} bytes)`,
   );
 }
 
 function unavailable(
   uri: string,
+  what: string,
   signal: AbortSignal,
   timeout: number,
   otherwise: string,
   cause: unknown,
 ): PicketValidationError {
   const message = signal.aborted
-    ? `The JWKS endpoint ${uri} did not answer within ${timeout} ms`
+    ? `The ${what} endpoint ${uri} did not answer within ${timeout} ms`
     : otherwise;
   return new PicketValidationError("ERR_JWKS_UNAVAILABLE", message, { cause });
 }

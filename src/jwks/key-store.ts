@@ -2,7 +2,8 @@ import { LRUCache } from "lru-cache";
 import { PicketValidationError } from "../errors.js";
 import type { JwksFetchReason, ValidatorEvent } from "../types.js";
 import type { AlgorithmSpec } from "../verify/algorithms.js";
-import { fetchJwks } from "./fetch-jwks.js";
+import { discoverJwksUri } from "./discover-jwks-uri.js";
+import { answeredNotFound, type FetchJwksOptions, fetchJwks } from "./fetch-jwks.js";
 import {
   type ImportedKeySet,
   importKeySet,
@@ -29,6 +30,12 @@ export interface KeyStoreOptions {
   fetch: typeof globalThis.fetch;
   settings: KeyStoreSettings;
   emit: (event: ValidatorEvent) => void;
+  /**
+   * Where `jwksUri` is only the default address: an OpenID Connect configuration whose `jwks_uri`
+   * replaces it when it answers `404` or no usable key set (read at most once per cooldown).
+   * `undefined` (a `jwksUri` the user gave) uses the address as given.
+   */
+  discoveryUri?: string | undefined;
 }
 
 /**
@@ -49,9 +56,13 @@ export class KeyStore {
   #lastError: PicketValidationError | undefined;
   #inFlight: Promise<PicketValidationError | undefined> | undefined;
   #generation = 0;
+  /** Where keys are fetched: `jwksUri`, until discovery finds the key set elsewhere. */
+  #jwksUri: string | undefined;
+  #lastDiscoveryAt = Number.NEGATIVE_INFINITY;
 
   constructor(options: KeyStoreOptions) {
     this.#options = options;
+    this.#jwksUri = options.jwksUri;
     this.#settings = options.settings;
     this.#byKid = new LRUCache({ max: options.settings.maxKeys });
     // Where keys import synchronously (Node), keys given up front are usable at once.
@@ -180,14 +191,72 @@ export class KeyStore {
   }
 
   #fetch(reason: JwksFetchReason): Promise<PicketValidationError | undefined> {
-    const uri = this.#options.jwksUri as string;
-    const { timeout, maxBytes } = this.#settings;
     this.#lastAttemptAt = this.#options.clock();
-    this.#options.emit({ type: "jwks_fetch_start", uri, reason });
-    const fetchImpl = this.#options.fetch;
+    const loaded = this.#fetchFrom(this.#jwksUri as string, reason);
+    // Without discovery, the load itself is tracked: the fetch settles as it always did.
     return this.#track(
-      this.#load(() => fetchJwks(uri, { fetch: fetchImpl, timeout, maxBytes }), uri),
+      this.#options.discoveryUri === undefined ? loaded : this.#discoverOnFailure(loaded, reason),
     );
+  }
+
+  /** Where the default address has no key set, fetches from the one discovery names. */
+  async #discoverOnFailure(
+    loaded: Promise<PicketValidationError | undefined>,
+    reason: JwksFetchReason,
+  ): Promise<PicketValidationError | undefined> {
+    const error = await loaded;
+    if (error === undefined || !this.#mayDiscover(error)) return error;
+    const moved = await this.#discover();
+    if (moved === undefined) return error;
+    this.#jwksUri = moved;
+    return this.#fetchFrom(moved, reason);
+  }
+
+  #fetchFrom(uri: string, reason: JwksFetchReason): Promise<PicketValidationError | undefined> {
+    this.#options.emit({ type: "jwks_fetch_start", uri, reason });
+    return this.#load(() => fetchJwks(uri, this.#limits()), uri);
+  }
+
+  #limits(): FetchJwksOptions {
+    const { timeout, maxBytes } = this.#settings;
+    return { fetch: this.#options.fetch, timeout, maxBytes };
+  }
+
+  /**
+   * Whether a failure may mean the key set moved (a `404`, or an answer that is no usable key
+   * set) and discovery has not run within the cooldown. Timeouts and `5xx` are
+   * outages, not moves: the backoff handles them.
+   */
+  #mayDiscover(error: PicketValidationError): boolean {
+    if (error.code !== "ERR_JWKS_INVALID" && !answeredNotFound(error)) return false;
+    const now = this.#options.clock();
+    if (now < this.#lastDiscoveryAt + this.#settings.cooldown) return false;
+    this.#lastDiscoveryAt = now;
+    return true;
+  }
+
+  /**
+   * The key set's address as the OpenID configuration names it, reported as a
+   * `jwks_uri_discovered` event; `undefined` where it names none, or the address that failed.
+   */
+  async #discover(): Promise<string | undefined> {
+    const configuration = this.#options.discoveryUri as string;
+    const from = this.#jwksUri as string;
+    const started = this.#options.clock();
+    try {
+      const uri = await discoverJwksUri(configuration, this.#limits());
+      if (uri === from) return undefined;
+      this.#options.emit({ type: "jwks_uri_discovered", from, uri, configuration });
+      return uri;
+    } catch (cause) {
+      const error =
+        cause instanceof Error
+          ? cause
+          : new PicketValidationError("ERR_JWKS_UNAVAILABLE", "Discovery failed", { cause });
+      const durationMs = this.#options.clock() - started;
+      this.#options.emit({ type: "jwks_fetch_failure", uri: configuration, error, durationMs });
+      return undefined;
+    }
   }
 
   #track(

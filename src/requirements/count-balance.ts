@@ -103,8 +103,10 @@ function sumMatching(
 
 /**
  * The flat claims (`contractAddress`, `tokenIds`, `tokenBalance` or the older `numTokens`) count
- * only when the token was issued for a subset of what is required: a balance measured over other
- * keys proves nothing about these. Decimal token IDs count only here, inside the named contract.
+ * only when the set the token was measured over lies inside the required set: a balance over
+ * other keys proves nothing about these, while one over part of the required set is a lower
+ * bound of the balance over all of it. Decimal token IDs count only here, inside the named
+ * contract.
  */
 function countFlatClaims(
   claims: Readonly<Record<string, unknown>>,
@@ -124,8 +126,10 @@ function countFlatClaims(
 }
 
 /**
- * The requirement keys the flat claims name, when every key they name is required; an empty set
- * when any is not (or when they name none). A message when a claim is malformed.
+ * The requirement keys the flat claims name, when what they name is inside what is required: the
+ * required contract (any of its token IDs, where the requirements name none of them) and required
+ * token IDs. An empty set when anything they name is not required (or when they name nothing). A
+ * message when a claim is malformed.
  */
 function flatKeysWithin(
   claims: Readonly<Record<string, unknown>>,
@@ -141,11 +145,17 @@ function flatKeysWithin(
   const ids = claims.tokenIds;
   if (ids === undefined) return named;
   if (!Array.isArray(ids)) return 'The "tokenIds" claim is not an array';
+  // Some of the required contract's IDs: a lower bound of its whole balance.
+  if (named.has("contractAddress") && !namesTokenIds(requirements)) return named;
   for (const id of ids) {
     if (!flatIdRequired(id, contract !== undefined, requirements)) return new Set();
     named.add("tokenIds");
   }
   return named;
+}
+
+function namesTokenIds(requirements: NormalizedRequirements): boolean {
+  return requirements.mints.size > 0 || requirements.decimalIds.size > 0;
 }
 
 function flatIdRequired(

@@ -6,6 +6,8 @@ export interface ClaimExpectations {
   audience: string;
   /** Seconds. */
   clockTolerance: number;
+  /** Seconds `nbf` and `iat` may be ahead of the clock; the larger of this and `clockTolerance` applies. */
+  futureSkew: number;
   /** Seconds, or `undefined` for no limit. */
   maxTokenAge: number | undefined;
 }
@@ -36,7 +38,9 @@ export function checkIssuerAndAudience(
 
 /**
  * Checks the time claims against `nowMs`: `exp` (else the legacy `ext`) must exist and be in the
- * future, `nbf` and `iat` not in the future, `iat` not older than `maxTokenAge`. Returns `exp`.
+ * future, `nbf` and `iat` not in the future (up to `futureSkew` ahead: the issuer stamps both
+ * with its own clock, which may run ahead of ours), `iat` not older than `maxTokenAge`. Returns
+ * `exp`.
  */
 export function checkTimes(
   claims: Record<string, unknown>,
@@ -57,14 +61,15 @@ export function checkTimes(
       claim: expName,
     });
   }
+  const latest = now + Math.max(tolerance, expected.futureSkew);
   const nbf = numericDate(claims, "nbf");
-  if (nbf !== undefined && nbf > now + tolerance) {
+  if (nbf !== undefined && nbf > latest) {
     throw new PicketValidationError("ERR_TOKEN_NOT_YET_VALID", "The token is not valid yet (nbf)", {
       claim: "nbf",
     });
   }
   const iat = numericDate(claims, "iat");
-  if (iat !== undefined && iat > now + tolerance) {
+  if (iat !== undefined && iat > latest) {
     throw new PicketValidationError(
       "ERR_TOKEN_NOT_YET_VALID",
       "The token was issued in the future (iat)",

@@ -1,18 +1,26 @@
 import { PicketValidationError } from "../errors.js";
-import { parseSubject, type Subject } from "../shared/holder-of.js";
+import { chainOf, parseSubject, type Subject } from "../shared/holder-of.js";
 import type { PicketAccessToken } from "../types.js";
 
 /**
  * Turns freshly parsed, verified claims into a {@link PicketAccessToken}: `chain` and
  * `walletAddress` from their claims or from `sub` (`chain:address` or the older
- * `chain/network:address`), `exp` as checked, `tokenBalance` from `tokenBalance` or the older
+ * `chain/network:address`; its network always applies, and a `chain` claim naming another chain
+ * is refused), `exp` as checked, `tokenBalance` from `tokenBalance` or the older
  * `numTokens`. The object is completed in place (it is the parser's own, shared with no one) and
  * frozen, so that a cached token cannot be changed by one caller under another; freezing the
  * parser's object rather than a copy keeps V8's fast shapes.
  */
 export function normalizeClaims(claims: Record<string, unknown>, exp: number): PicketAccessToken {
   const fromSub = subjectOf(claims.sub);
-  const chain = stringClaim(claims, "chain") ?? fromSub?.chain;
+  const chain = chainOf(stringClaim(claims, "chain"), fromSub);
+  if (chain === null) {
+    throw new PicketValidationError(
+      "ERR_CLAIM_INVALID",
+      'The "chain" claim names another chain than "sub"',
+      { claim: "chain" },
+    );
+  }
   const walletAddress = stringClaim(claims, "walletAddress") ?? fromSub?.walletAddress;
   if (!chain || !walletAddress) {
     throw new PicketValidationError(

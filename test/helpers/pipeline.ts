@@ -45,6 +45,7 @@ export function createPipeline(parts: PipelineParts): Pipeline {
     issuer: "picketapi.com",
     audience: parts.projectId,
     clockTolerance: 0,
+    futureSkew: 60,
     maxTokenAge: undefined,
   };
   const store = new KeyStore({

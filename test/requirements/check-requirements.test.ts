@@ -850,7 +850,7 @@ describe("requirements through the validator", () => {
     const issuer = createTestIssuer();
     const validator = issuer.validator();
     await validator.ready();
-    const token = issuer.sign({ chain: "polygon" });
+    const token = issuer.sign({ chain: "polygon", sub: `polygon:${issuer.walletAddress}` });
     const error = await expectCode(
       () => validator.validateSync(token, { chain: "ethereum" }),
       "ERR_REQUIREMENTS_NOT_MET",

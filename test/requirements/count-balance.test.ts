@@ -136,6 +136,40 @@ describe("which balances count", () => {
     });
   });
 
+  it("in the flat form, counts a balance over some of the required contract's IDs toward the whole contract", () => {
+    const claims = {
+      ...holder,
+      contractAddress: CONTRACT,
+      tokenIds: ["1", "2"],
+      tokenBalance: "3",
+    };
+    expect(checkRequirements(claims, { contractAddress: CONTRACT, minTokenBalance: 1 })).toEqual({
+      ok: true,
+    });
+    expect(failuresOf(claims, { contractAddress: CONTRACT, minTokenBalance: 4 })).toStrictEqual([
+      {
+        requirement: "tokenBalance",
+        reason: "insufficient_balance",
+        message: "The wallet holds 3; needs at least 4",
+        required: "4",
+        actual: "3",
+        uncounted: [],
+      },
+    ]);
+    // Where the requirements name IDs, the token's must all be among them.
+    expect(
+      failuresOf(claims, { contractAddress: CONTRACT, tokenIds: ["1"], minTokenBalance: 1 }),
+    ).toMatchObject([{ actual: "0" }]);
+    expect(
+      failuresOf(
+        { ...claims, contractAddress: "0x2222222222222222222222222222222222222222" },
+        {
+          contractAddress: CONTRACT,
+        },
+      ),
+    ).toMatchObject([{ actual: "0" }]);
+  });
+
   it("in the flat form, a matching contract without a balance holds zero", () => {
     expect(
       failuresOf({ ...holder, contractAddress: CONTRACT }, { contractAddress: CONTRACT }),

@@ -224,10 +224,10 @@ describe("the flat form counts only for a subset of what is required", () => {
       false,
     ],
     [
-      "IDs while only the contract is required",
+      "some of the contract's IDs while the whole contract is required",
       evm({ contractAddress: GATED, tokenIds: ["1"], tokenBalance: "1" }),
       { contractAddress: GATED },
-      false,
+      true,
     ],
     [
       "the contract while contract and IDs are required (keys are summed)",

@@ -843,7 +843,12 @@ function corpus(): AttackCase[] {
         ["exp", "-0", "-0", "ERR_TOKEN_EXPIRED"],
         ["nbf", "1e308", "1e308", "ERR_TOKEN_NOT_YET_VALID"],
         ["nbf", "-1", "-1", "VALID"],
-        ["nbf", "a float half a second ahead", `${NOW + 0.5}`, "ERR_TOKEN_NOT_YET_VALID"],
+        [
+          "nbf",
+          "a float half a second past futureSkew",
+          `${NOW + 60.5}`,
+          "ERR_TOKEN_NOT_YET_VALID",
+        ],
         ["nbf", "1e999", "1e999", "ERR_CLAIM_INVALID"],
         ["iat", "1e308", "1e308", "ERR_TOKEN_NOT_YET_VALID"],
         ["iat", "-1e308", "-1e308", "VALID"],

@@ -71,7 +71,10 @@ const ORIGINALS: readonly string[] = [
   picketIssuer.sign(),
   picketIssuer.sign({ tokenBalance: "3", contractAddress: "0xabc" }),
   picketIssuer.sign({ aud: [picketIssuer.projectId, "other"], email: "holder@example.com" }),
-  picketIssuer.sign({ sub: "solana/mainnet:4Nd1mBQtrMJVYVfKf2PJy9NZUZdTAsp7D4xWLs4gDB4T" }),
+  picketIssuer.sign({
+    chain: "solana",
+    sub: "solana/mainnet:4Nd1mBQtrMJVYVfKf2PJy9NZUZdTAsp7D4xWLs4gDB4T",
+  }),
   keyedIssuer.sign(),
   keyedIssuer.sign({ tokenBalances: { contractAddress: { "0xabc": "1.5" } } }),
 ];

@@ -47,6 +47,25 @@ describe("the holder read by checkRequirements", () => {
     expect(checkRequirements({ sub: `:${C}` }, { allowedWallets: [C] }).ok).toBe(false);
   });
 
+  it("keeps a testnet sub's network over the chain claim, and reads no chain where they disagree", () => {
+    const testnet = { chain: "ethereum", sub: "ethereum/goerli:0xabc" };
+    expect(checkRequirements(testnet, { chain: "ethereum" }).ok).toBe(false);
+    expect(checkRequirements(testnet, { chain: "ethereum/goerli" })).toEqual({ ok: true });
+    const conflict = checkRequirements(
+      { chain: "ethereum", sub: "solana:Abc" },
+      { chain: "ethereum" },
+    );
+    expect(conflict.ok ? [] : conflict.failures.map((failure) => failure.message)).toEqual([
+      "The token is for chain undefined, not ethereum",
+    ]);
+    expect(
+      checkRequirements(
+        { chain: "ethereum/mainnet", sub: "ethereum:0xabc" },
+        { chain: "ethereum" },
+      ),
+    ).toEqual({ ok: true });
+  });
+
   it("reads chain and wallet from chain/network:address", () => {
     expect(
       checkRequirements(

@@ -142,8 +142,8 @@ describe("time claims of the wrong type", () => {
 });
 
 describe("nbf and iat", () => {
-  it("rejects nbf in the future", async () => {
-    const token = issuer.sign({ nbf: nowSeconds() + 60 });
+  it("rejects nbf more than futureSkew (60 s by default) in the future", async () => {
+    const token = issuer.sign({ nbf: nowSeconds() + 61 });
     const error = await expectCode(
       () => validatorWith().validate(token),
       "ERR_TOKEN_NOT_YET_VALID",
@@ -156,19 +156,60 @@ describe("nbf and iat", () => {
     await validatorWith().validate(issuer.sign({ nbf: nowSeconds() - 3600 }));
   });
 
-  it("accepts a future nbf within clockTolerance, not beyond it", async () => {
-    const tolerant = validatorWith({ clockTolerance: 60 });
-    const claims = await tolerant.validate(issuer.sign({ nbf: nowSeconds() + 60 }));
-    expect(claims.nbf).toBe(nowSeconds() + 60);
+  it("accepts a token minted by a clock ahead of ours by default: nbf and iat 5 s ahead, not 120 s", async () => {
+    const validator = validatorWith({ tokenCache: false });
+    const ahead = nowSeconds() + 5;
+    const claims = await validator.validate(issuer.sign({ nbf: ahead, iat: ahead }));
+    expect([claims.nbf, claims.iat]).toEqual([ahead, ahead]);
+    const nbf = await expectCode(
+      () => validator.validate(issuer.sign({ nbf: nowSeconds() + 120 })),
+      "ERR_TOKEN_NOT_YET_VALID",
+    );
+    expect(nbf.claim).toBe("nbf");
+    const iat = await expectCode(
+      () => validator.validate(issuer.sign({ iat: nowSeconds() + 120 })),
+      "ERR_TOKEN_NOT_YET_VALID",
+    );
+    expect(iat.claim).toBe("iat");
+  });
+
+  it("takes futureSkew in seconds or with a unit, 0 for none", async () => {
+    const token = issuer.sign({ nbf: nowSeconds() + 120, iat: nowSeconds() + 120 });
+    expect((await validatorWith({ futureSkew: "2m" }).validate(token)).nbf).toBe(
+      nowSeconds() + 120,
+    );
     await expectCode(
-      () => tolerant.validate(issuer.sign({ nbf: nowSeconds() + 61 })),
+      () => validatorWith({ futureSkew: 119 }).validate(token),
+      "ERR_TOKEN_NOT_YET_VALID",
+    );
+    await expectCode(
+      () => validatorWith({ futureSkew: 0 }).validate(issuer.sign({ nbf: nowSeconds() + 1 })),
+      "ERR_TOKEN_NOT_YET_VALID",
+    );
+  });
+
+  it("leaves exp exact: futureSkew gives an expired token no leeway", async () => {
+    const token = issuer.sign({}, { expiresIn: 60 });
+    clock.advance(60 * SECOND);
+    await expectCode(
+      () => validatorWith({ futureSkew: 300, tokenCache: false }).validate(token),
+      "ERR_TOKEN_EXPIRED",
+    );
+  });
+
+  it("accepts a future nbf within clockTolerance, not beyond it", async () => {
+    const tolerant = validatorWith({ clockTolerance: 90 });
+    const claims = await tolerant.validate(issuer.sign({ nbf: nowSeconds() + 90 }));
+    expect(claims.nbf).toBe(nowSeconds() + 90);
+    await expectCode(
+      () => tolerant.validate(issuer.sign({ nbf: nowSeconds() + 91 })),
       "ERR_TOKEN_NOT_YET_VALID",
     );
   });
 
   it("becomes valid once the clock reaches nbf", async () => {
     const token = issuer.sign({ nbf: nowSeconds() + 60 });
-    const validator = validatorWith();
+    const validator = validatorWith({ futureSkew: 0 });
     await expectCode(() => validator.validate(token), "ERR_TOKEN_NOT_YET_VALID");
     clock.advance(60 * SECOND);
     expect((await validator.validate(token)).aud).toBe(issuer.projectId);
@@ -176,12 +217,15 @@ describe("nbf and iat", () => {
 
   it("rejects iat in the future", async () => {
     const token = issuer.sign({ iat: nowSeconds() + 30 });
-    await expectCode(() => validatorWith().validate(token), "ERR_TOKEN_NOT_YET_VALID");
+    await expectCode(
+      () => validatorWith({ futureSkew: 0 }).validate(token),
+      "ERR_TOKEN_NOT_YET_VALID",
+    );
   });
 
   it("accepts a future iat within clockTolerance", async () => {
     const token = issuer.sign({ iat: nowSeconds() + 30 });
-    expect((await validatorWith({ clockTolerance: 30 }).validate(token)).iat).toBe(
+    expect((await validatorWith({ clockTolerance: 30, futureSkew: 0 }).validate(token)).iat).toBe(
       nowSeconds() + 30,
     );
   });
@@ -330,9 +374,11 @@ describe("claims normalization", () => {
     expect(claims.walletAddress).toBe("0xabc");
   });
 
-  it("lets an explicit chain claim win over sub", async () => {
-    const claims = await validated({ sub: "solana:Abc", chain: "ethereum" }, ["walletAddress"]);
-    expect(claims.chain).toBe("ethereum");
+  it("takes the chain from sub where a chain claim names the same chain", async () => {
+    const claims = await validated({ sub: "solana/devnet:Abc", chain: "solana" }, [
+      "walletAddress",
+    ]);
+    expect(claims.chain).toBe("solana/devnet");
     expect(claims.walletAddress).toBe("Abc");
   });
 

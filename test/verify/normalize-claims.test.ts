@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { ErrorCode } from "../../src/index.js";
+import { checkRequirements, type ErrorCode } from "../../src/index.js";
 import { createTestIssuer } from "../../src/testing/index.js";
 import { rejectionOf } from "../helpers/expect-code.js";
 
@@ -50,6 +50,33 @@ describe("chain and wallet of the claims", () => {
     expect(own.network).toBe("sepolia");
     const none = await validator.validate(issuer.sign({ sub: "ethereum:0xabc" }));
     expect(none).not.toHaveProperty("network");
+  });
+
+  it("keeps a testnet sub's network whatever the chain claim says", async () => {
+    const claims = await validator.validate(
+      issuer.sign({ chain: "ethereum", sub: "ethereum/goerli:0xabc" }),
+    );
+    expect(claims.chain).toBe("ethereum/goerli");
+    expect(checkRequirements(claims, { chain: "ethereum" }).ok).toBe(false);
+    const named = await validator.validate(
+      issuer.sign({ chain: "ethereum/goerli", sub: "ethereum/goerli:0xabc" }),
+    );
+    expect(named.chain).toBe("ethereum/goerli");
+    const mainnet = await validator.validate(
+      issuer.sign({ chain: "solana", sub: "solana/mainnet-beta:Abc" }),
+    );
+    expect(mainnet.chain).toBe("solana");
+  });
+
+  it.each([
+    ["another chain than sub", "solana", "ethereum/goerli:0xabc"],
+    ["another network than sub", "ethereum/sepolia", "ethereum/goerli:0xabc"],
+    ["a testnet where sub names the main network", "ethereum/goerli", "ethereum:0xabc"],
+  ])("refuses a chain claim naming %s", async (_label, chain, sub) => {
+    const error = await rejectionOf(() => validator.validate(issuer.sign({ chain, sub })));
+    expect(error.code).toBe("ERR_CLAIM_INVALID");
+    expect(error.claim).toBe("chain");
+    expect(error.message).toBe('The "chain" claim names another chain than "sub"');
   });
 
   it("takes chain and wallet from their claims when sub is absent", async () => {
