@@ -37,7 +37,7 @@ describe("testWallet", () => {
 
   it("refuses an unknown chain, a misspelt option and a non-string message with TypeErrors", () => {
     expect(() => testWallet("bitcoin" as "solana")).toThrow(TypeError);
-    expect(() => testWallet("ethereum", { sed: "x" } as { seed: string })).toThrow(
+    expect(() => testWallet("ethereum", { sed: "x" } as unknown as { seed: string })).toThrow(
       /options\.sed is not an option of testWallet; did you mean seed\?/,
     );
     expect(() => testWallet("solana", { seed: 7 as unknown as string })).toThrow(TypeError);
