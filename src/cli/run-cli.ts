@@ -4,6 +4,7 @@ import { decodeCommand } from "./decode-command.js";
 import { escapeControl } from "./escape-output.js";
 import { jwksCommand } from "./jwks-command.js";
 import { packageVersion } from "./package-version.js";
+import { standInCommand } from "./stand-in-command.js";
 import { HELP_POINTER, USAGE } from "./usage.js";
 import { verifyCommand } from "./verify-command.js";
 
@@ -32,6 +33,8 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<ExitStatus>
       return decodeCommand(rest, io);
     case "jwks":
       return jwksCommand(rest, io);
+    case "stand-in":
+      return standInCommand(rest, io);
     case "--help":
     case "-h":
     case "help":

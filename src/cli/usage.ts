@@ -6,12 +6,15 @@ Usage:
                          [--require key=value ...] [--json]
   picket-validate decode [TOKEN|-]
   picket-validate jwks [--uri URL] [--out FILE]
+  picket-validate stand-in [--port N] [--project-id ID] [--secret-key K]
   picket-validate --version
 
 Commands:
   verify   validate a token: signature, issuer, audience, expiry and requirements
   decode   print a token's header and claims WITHOUT verifying anything
   jwks     fetch a key set and save it, for offline use with verify --jwks FILE
+  stand-in run an offline stand-in of Picket's API on 127.0.0.1, for end-to-end
+           tests (needs: npm i -D @noble/curves @noble/hashes)
 
 The token is read from standard input when it is "-" or absent; a pasted
 "Bearer <token>" is accepted.

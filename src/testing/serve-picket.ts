@@ -61,11 +61,14 @@ export interface PicketStandIn {
 const API_BASE = "/api/v1";
 const KNOWN_OPTIONS = ["projectId", "secretKey", "clock"];
 const MAX_RECORDED = 10_000;
+/** Sets a balance over HTTP (a {@link BalanceUpdate} as JSON, with the secret key): for the CLI's stand-in. */
+const BALANCES_PATH = "/__stand-in/balances";
 
 /**
  * Starts a stand-in of Picket's API on a free port of 127.0.0.1, for end-to-end tests that run
  * offline: real nonces, real wallet signatures (see {@link testWallet}), token-gating over the
- * balances you set, and ES256 tokens shaped as Picket's, signed by its own key. Needs the
+ * balances you set (`setBalance`, or `POST /__stand-in/balances` with the secret key and a
+ * {@link BalanceUpdate} as JSON), and ES256 tokens shaped as Picket's, signed by its own key. Needs the
  * optional peer dependencies `@noble/curves` and `@noble/hashes`.
  *
  * @example
@@ -81,7 +84,18 @@ const MAX_RECORDED = 10_000;
  * await stand.close();
  * ```
  */
-export async function servePicket(options: ServePicketOptions = {}): Promise<PicketStandIn> {
+export function servePicket(options: ServePicketOptions = {}): Promise<PicketStandIn> {
+  return startPicketStandIn(options, 0);
+}
+
+/**
+ * {@link servePicket} on a given port of 127.0.0.1 (0 for a free one), for the `stand-in`
+ * command; rejects when the port cannot be had.
+ */
+export async function startPicketStandIn(
+  options: ServePicketOptions,
+  port: number,
+): Promise<PicketStandIn> {
   const settings = checkOptions(options);
   noble("servePicket");
   const { projectId, secretKey, clock } = settings;
@@ -108,7 +122,13 @@ export async function servePicket(options: ServePicketOptions = {}): Promise<Pic
     });
   });
   server.on("clientError", (_error, socket) => socket.destroy());
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, "127.0.0.1", () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}${API_BASE}`;
   context.jwksUri = `${baseUrl}/.well-known/jwks.json`;
   return {
@@ -156,13 +176,16 @@ async function answer(
 ): Promise<ApiReply> {
   try {
     const url = new URL(incoming.url ?? "/", "http://stand-in");
+    if (url.pathname === BALANCES_PATH && incoming.method === "POST") {
+      requireSecretKey(incoming, secretKey);
+      context.state.set((await readJsonBody(incoming)) as unknown as BalanceUpdate);
+      return { status: 200, json: { ok: true } };
+    }
     if (!url.pathname.startsWith(`${API_BASE}/`)) {
       throw new ApiFailure(404, "resource_not_found", `No endpoint ${url.pathname}`);
     }
     const path = url.pathname.slice(API_BASE.length);
-    if (!isPublicPath(path) && secretKeyOf(incoming.headers.authorization) !== secretKey) {
-      throw new ApiFailure(401, "api_key_invalid", "The provided API key is invalid");
-    }
+    if (!isPublicPath(path)) requireSecretKey(incoming, secretKey);
     const body = await readJsonBody(incoming);
     return await answerApi(context, { method: incoming.method ?? "", path, body });
   } catch (error) {
@@ -173,6 +196,12 @@ async function answer(
       return { status: 400, json: { code: "parameter_invalid", msg: error.message } };
     }
     return { status: 500, json: { code: "internal_error", msg: String(error) } };
+  }
+}
+
+function requireSecretKey(incoming: IncomingMessage, secretKey: string): void {
+  if (secretKeyOf(incoming.headers.authorization) !== secretKey) {
+    throw new ApiFailure(401, "api_key_invalid", "The provided API key is invalid");
   }
 }
 
