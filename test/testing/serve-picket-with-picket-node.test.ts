@@ -14,7 +14,7 @@ import {
 } from "../../src/testing/index.js";
 
 // picket-node ships CommonJS whose exports Node's ESM loader cannot name: load it as CommonJS.
-const { Picket } = createRequire(import.meta.url)(
+const { default: Picket } = createRequire(import.meta.url)(
   "@picketapi/picket-node",
 ) as typeof import("@picketapi/picket-node");
 type PicketNode = InstanceType<typeof Picket>;
@@ -181,11 +181,7 @@ describe("servePicket with @picketapi/picket-node", () => {
 
   it("lists the chains and describes one", async () => {
     const chains = await picket.chains();
-    expect(chains.map((chain: { chainSlug: string }) => chain.chainSlug)).toEqual([
-      "ethereum",
-      "polygon",
-      "solana",
-    ]);
+    expect(chains.map((chain) => chain.chainSlug)).toEqual(["ethereum", "polygon", "solana"]);
     await expect(picket.chainInfo("polygon")).resolves.toMatchObject({
       chainID: 137,
       chainType: "ethereum",
