@@ -1,7 +1,9 @@
 /** A refusal of the stand-in's API, answered as Picket's `{ code, msg }` body with `status`. */
 export class ApiFailure extends Error {
   override name = "ApiFailure" as const;
+  /** The HTTP status, such as 401. */
   readonly status: number;
+  /** Picket's error code, such as `api_key_invalid`. */
   readonly code: string;
 
   constructor(status: number, code: string, msg: string) {

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { addressKey } from "../requirements/same-address.js";
 
 /** How long a nonce may be signed and used, as Picket's: two minutes. */
-export const NONCE_TTL_MS = 120_000;
+const NONCE_TTL_MS = 120_000;
 /** Wallets with a pending nonce, at most: the oldest is forgotten past it. */
 const MAX_PENDING = 10_000;
 
@@ -22,6 +22,7 @@ export class NonceBook {
   readonly #clock: () => number;
   readonly #pending = new Map<string, Pending>();
 
+  /** `clock` gives the current time in milliseconds. */
   constructor(clock: () => number) {
     this.#clock = clock;
   }

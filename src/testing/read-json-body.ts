@@ -3,7 +3,7 @@ import { parseJsonSafely } from "../shared/parse-json-safely.js";
 import { ApiFailure, isRecord } from "./api-failure.js";
 
 /** Bytes a request body may have. */
-export const MAX_BODY_BYTES = 65_536;
+const MAX_BODY_BYTES = 65_536;
 
 /**
  * Reads a request's JSON object body, counting bytes as they come: 413 past
