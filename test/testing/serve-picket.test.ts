@@ -286,6 +286,30 @@ describe("servePicket: bad requests never crash it", () => {
       401,
       "access_token_invalid",
     ],
+    [
+      "authz with a forged token",
+      "POST",
+      "/authz",
+      { accessToken: "a.b.c", requirements: { contractAddress: CONTRACT } },
+      401,
+      "access_token_invalid",
+    ],
+    [
+      "tokenOwnership without anything to own",
+      "POST",
+      `/chains/ethereum/wallets/${"0x8F7A3f0E6b2B4dB2cE1f5A9d4C3b2A1908F7e6D5"}/tokenOwnership`,
+      { minTokenBalance: "1" },
+      400,
+      "parameter_invalid",
+    ],
+    [
+      "tokenOwnership on an unknown chain",
+      "POST",
+      `/chains/dogechain/wallets/x/tokenOwnership`,
+      { contractAddress: CONTRACT },
+      400,
+      "parameter_invalid",
+    ],
   ])(
     "answers %s with its status and Picket's error body",
     async (_name, method, path, body, status, code) => {
@@ -361,3 +385,25 @@ describe("servePicket: options", () => {
 function b64(text: string): string {
   return Buffer.from(text).toString("base64");
 }
+
+describe("servePicket: authz", () => {
+  it("needs requirements, and refuses a token of another issuer", async () => {
+    const picket = await start();
+    const wallet = testWallet("solana");
+    const { body } = await call(picket, "POST", "/auth", await signedLogin(picket, wallet));
+    const accessToken = String(body.accessToken);
+    const bare = await call(picket, "POST", "/authz", { accessToken });
+    expect(bare).toMatchObject({ status: 400, body: { code: "parameter_invalid" } });
+
+    const other = await servePicket({ projectId: picket.projectId });
+    try {
+      const foreign = await call(other, "POST", "/authz", {
+        accessToken,
+        requirements: { tokenIds: ["MintA"] },
+      });
+      expect(foreign).toMatchObject({ status: 401, body: { code: "access_token_invalid" } });
+    } finally {
+      await other.close();
+    }
+  });
+});
