@@ -1,3 +1,4 @@
+import { createRequire } from "node:module";
 import type { ed25519 } from "@noble/curves/ed25519.js";
 import type { secp256k1 } from "@noble/curves/secp256k1.js";
 import type { keccak_256 } from "@noble/hashes/sha3.js";
@@ -10,31 +11,30 @@ export interface Noble {
 }
 
 const INSTALL = "npm i -D @noble/curves @noble/hashes";
-
-// Loaded once, when `picket-validate/testing` is imported: the wallet and the stand-in need them
-// synchronously, and users of createTestIssuer alone need not install them, so a missing package
-// is remembered here and reported only by what needs it.
-const loaded: Noble | Error = await Promise.all([
-  import("@noble/curves/secp256k1.js"),
-  import("@noble/curves/ed25519.js"),
-  import("@noble/hashes/sha3.js"),
-]).then(
-  ([curve, edwards, sha3]) => ({
-    secp256k1: curve.secp256k1,
-    ed25519: edwards.ed25519,
-    keccak256: sha3.keccak_256,
-  }),
-  (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
-);
+let loaded: Noble | undefined;
 
 /**
- * The noble primitives, or a `TypeError` naming `owner` and the install command when the optional
- * peer dependencies `@noble/curves` and `@noble/hashes` are not installed.
+ * The noble primitives, loaded on first use, or a `TypeError` naming `owner` and the install
+ * command when the optional peer dependencies `@noble/curves` and `@noble/hashes` are missing.
+ * They are loaded with `require()` (ES modules without top-level await, which Node >= 20.19
+ * loads synchronously) so that `testWallet` stays synchronous, and so that importing
+ * `picket-validate/testing` (for `createTestIssuer` alone) neither needs them nor uses top-level
+ * await, which would keep CommonJS code from `require()`-ing it.
  */
 export function noble(owner: string): Noble {
-  if (!(loaded instanceof Error)) return loaded;
-  throw new TypeError(
-    `${owner} needs the optional peer dependencies @noble/curves and @noble/hashes (>= 2): ${INSTALL}`,
-    { cause: loaded },
-  );
+  if (loaded !== undefined) return loaded;
+  const requireNoble = createRequire(import.meta.url);
+  try {
+    loaded = {
+      secp256k1: requireNoble("@noble/curves/secp256k1.js").secp256k1,
+      ed25519: requireNoble("@noble/curves/ed25519.js").ed25519,
+      keccak256: requireNoble("@noble/hashes/sha3.js").keccak_256,
+    };
+  } catch (error) {
+    throw new TypeError(
+      `${owner} needs the optional peer dependencies @noble/curves and @noble/hashes (>= 2): ${INSTALL}`,
+      { cause: error },
+    );
+  }
+  return loaded;
 }
