@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Validator } from "../create-validator.js";
 import { refuseUnknownKeys } from "../shared/strict-keys.js";
@@ -111,24 +111,19 @@ export async function startPicketStandIn(
     jwksUri: "",
   };
   const server = createServer((incoming, response) => {
-    void answer(context, secretKey, incoming).then((reply) => {
-      requests.push({
-        method: incoming.method ?? "",
-        path: pathOf(incoming),
-        status: reply.status,
-      });
-      if (requests.length > MAX_RECORDED) requests.shift();
-      send(response, reply);
-    });
+    void answer(context, secretKey, incoming)
+      .then((reply) => {
+        record(requests, {
+          method: incoming.method ?? "",
+          path: pathOf(incoming),
+          status: reply.status,
+        });
+        send(response, reply);
+      })
+      .catch(() => response.destroy());
   });
   server.on("clientError", (_error, socket) => socket.destroy());
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, "127.0.0.1", () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
+  await listen(server, port);
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}${API_BASE}`;
   context.jwksUri = `${baseUrl}/.well-known/jwks.json`;
   return {
@@ -145,6 +140,22 @@ export async function startPicketStandIn(
         server.closeAllConnections();
       }),
   };
+}
+
+function listen(server: Server, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, "127.0.0.1", () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+}
+
+/** Keeps the latest {@link MAX_RECORDED} requests. */
+function record(requests: StandInRequest[], request: StandInRequest): void {
+  requests.push(request);
+  if (requests.length > MAX_RECORDED) requests.shift();
 }
 
 function checkOptions(options: ServePicketOptions): Required<ServePicketOptions> {
