@@ -9,6 +9,7 @@ import {
   testWallet,
 } from "../../src/testing/index.js";
 import { createManualClock } from "../helpers/clock.js";
+import { expectCode } from "../helpers/expect-code.js";
 import { readAnswer } from "../helpers/http.js";
 
 const CONTRACT = "0x8a90cab2b38dba80c64b7734e58ee1db38b8992e";
@@ -405,5 +406,24 @@ describe("servePicket: authz", () => {
     } finally {
       await other.close();
     }
+  });
+});
+
+describe("servePicket: its clock", () => {
+  it("expires its tokens 12 hours after issue, for its validators and for /auth/validate", async () => {
+    const clock = createManualClock();
+    const picket = await start({ clock: clock.now });
+    const wallet = testWallet("ethereum");
+    const { body } = await call(picket, "POST", "/auth", await signedLogin(picket, wallet));
+    const accessToken = String(body.accessToken);
+    clock.advance(12 * 3600 * 1000 - 1000);
+    expect((await call(picket, "POST", "/auth/validate", { accessToken })).status).toBe(200);
+    clock.advance(61_000);
+    await expectCode(() => picket.validator().validate(accessToken), "ERR_TOKEN_EXPIRED");
+    const late = await call(picket, "POST", "/auth/validate", { accessToken });
+    expect(late).toMatchObject({
+      status: 401,
+      body: { code: "access_token_invalid", msg: expect.stringContaining("ERR_TOKEN_EXPIRED") },
+    });
   });
 });
