@@ -118,6 +118,9 @@ function layeringViolations(all: readonly SourceFacts[]): string[] {
       ) {
         violations.push(`${file} (shared) imports ${target}, outside shared/, errors.ts, types.ts`);
       }
+      if (target.startsWith("@noble/") && !file.startsWith("testing/")) {
+        violations.push(`${file} imports ${target}, but only testing/ may (an optional peer)`);
+      }
       if (!nodeOnly && target.startsWith("node:")) {
         violations.push(`${file} imports ${target}, but only Node-only files may`);
       }
@@ -219,6 +222,18 @@ describe("the layering rules themselves", () => {
       check("shared/a.ts", 'import { createValidator } from "../create-validator.js";'),
     ).toHaveLength(1);
     expect(check("shared/a.ts", 'import { LRUCache } from "lru-cache";')).toHaveLength(1);
+  });
+
+  it("keeps @noble (optional peers for test wallets) inside testing/", () => {
+    expect(
+      check("testing/load-noble.ts", 'const m = await import("@noble/curves/ed25519.js");'),
+    ).toEqual([]);
+    expect(check("cli/x.ts", 'import { ed25519 } from "@noble/curves/ed25519.js";')).toEqual([
+      "cli/x.ts imports @noble/curves/ed25519.js, but only testing/ may (an optional peer)",
+    ]);
+    expect(check("verify/x.ts", 'const h = await import("@noble/hashes/sha3.js");')).toHaveLength(
+      1,
+    );
   });
 
   it("refuses node: modules and the global Buffer outside the Node-only files", () => {

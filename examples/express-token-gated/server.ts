@@ -15,6 +15,7 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import express, { type Express } from "express";
+import type { PicketClient } from "../../src/client/index.js";
 import { picketAuth } from "../../src/http/express.js";
 import { createValidator, type Requirements, type Validator } from "../../src/index.js";
 import { createTestIssuer, type TestIssuer } from "../../src/testing/index.js";
@@ -25,8 +26,12 @@ export const VIP_CONTRACT = "0x8a90cab2b38dba80c64b7734e58ee1db38b8992e";
 /** What `/vip` asks of a wallet: at least 1 token of {@link VIP_CONTRACT}. */
 export const VIP_REQUIREMENTS: Requirements = { contractAddress: VIP_CONTRACT, minTokenBalance: 1 };
 
-/** The app, given a validator: routes only, no listening. */
-export function createApp(validator: Validator): Express {
+/**
+ * The app, given a validator: routes only, no listening. Given a Picket client as `revalidate`,
+ * `/vip` asks Picket once for current balances when a token falls short on balances alone, and
+ * hands the fresh token back in `X-Picket-Access-Token`.
+ */
+export function createApp(validator: Validator, revalidate?: PicketClient): Express {
   const app = express();
 
   app.get("/public", (_req, res) => {
@@ -38,7 +43,12 @@ export function createApp(validator: Validator): Express {
     res.json({ chain: req.picket?.chain, walletAddress: req.picket?.walletAddress });
   });
 
-  app.get("/vip", picketAuth({ validator, requirements: VIP_REQUIREMENTS }), (req, res) => {
+  const vip = picketAuth({
+    validator,
+    requirements: VIP_REQUIREMENTS,
+    ...(revalidate === undefined ? {} : { revalidate }),
+  });
+  app.get("/vip", vip, (req, res) => {
     res.json({
       message: "Welcome, holder",
       walletAddress: req.picket?.walletAddress,

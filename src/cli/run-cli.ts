@@ -6,6 +6,7 @@ import { escapeControl } from "./escape-output.js";
 import { jwksCommand } from "./jwks-command.js";
 import { packageVersion } from "./package-version.js";
 import { serveCommand } from "./serve-command.js";
+import { standInCommand } from "./stand-in-command.js";
 import { HELP_POINTER, USAGE } from "./usage.js";
 import { verifyCommand } from "./verify-command.js";
 
@@ -36,6 +37,8 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<ExitStatus>
       return jwksCommand(rest, io);
     case "serve":
       return serveCommand(rest, io);
+    case "stand-in":
+      return standInCommand(rest, io);
     case "--help":
     case "-h":
     case "help":

@@ -8,6 +8,7 @@ Usage:
   picket-validate jwks [--uri URL] [--out FILE]
   picket-validate serve --project-id ID [--jwks FILE|URL] [--port N] [--host H]
                         [--config FILE]
+  picket-validate stand-in [--port N] [--project-id ID] [--secret-key K]
   picket-validate --version
 
 Commands:
@@ -16,6 +17,8 @@ Commands:
   jwks     fetch a key set and save it, for offline use with verify --jwks FILE
   serve    run the validation service: Picket's POST /api/v1/auth/validate offline,
            /forward-auth[/POLICY] for proxies, /healthz, /readyz, /metrics
+  stand-in run an offline stand-in of Picket's API on 127.0.0.1, for end-to-end
+           tests (needs: npm i -D @noble/curves @noble/hashes)
 
 The token is read from standard input when it is "-" or absent; a pasted
 "Bearer <token>" is accepted.

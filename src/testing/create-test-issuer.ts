@@ -10,6 +10,7 @@ import {
 import type { JSONWebKeySet, JWK } from "jose";
 import { PICKET_ISSUER } from "../constants.js";
 import { createValidator, type Validator } from "../create-validator.js";
+import { parseSubject } from "../shared/holder-of.js";
 import { refuseUnknownKeys } from "../shared/strict-keys.js";
 import type { PicketClaims, ValidatorOptions } from "../types.js";
 import { followRotations } from "./follow-rotations.js";
@@ -96,6 +97,7 @@ const CLAIMS_ADVICE: Readonly<Record<string, string>> = Object.fromEntries(
 );
 
 const DEFAULT_WALLET = "0x8F7A3f0E6b2B4dB2cE1f5A9d4C3b2A1908F7e6D5";
+const DEFAULT_SOLANA_WALLET = "7xKXtg2CW87d97TXJSDpbD5jBkheTqA83TZRuJosgAsU";
 
 /**
  * Creates a test issuer: a fresh ES256 key pair that mints Picket-shaped access tokens, the
@@ -146,10 +148,7 @@ export function createTestIssuer(options: TestIssuerOptions = {}): TestIssuer {
       const payload: Record<string, unknown> = {
         iss: PICKET_ISSUER,
         aud: projectId,
-        sub: `ethereum:${DEFAULT_WALLET}`,
-        chain: "ethereum",
-        walletAddress: DEFAULT_WALLET,
-        displayAddress: DEFAULT_WALLET,
+        ...holderClaims(claims),
         iat: now,
         exp: now + (signOptions.expiresIn ?? 3600),
         tid: randomUUID(),
@@ -198,6 +197,30 @@ function objectOf(value: unknown, owner: string): object {
     throw new TypeError(`${owner}: options must be an object`);
   }
   return value;
+}
+
+/**
+ * `sub`, `chain`, `walletAddress` and `displayAddress`, each from the claims given or else from the
+ * others, so that they name one wallet: `{ sub: "solana:<address>" }` or
+ * `{ chain: "solana", walletAddress }` gives a Solana token throughout.
+ */
+function holderClaims(claims: PicketClaims): Record<string, string> {
+  const subject = typeof claims.sub === "string" ? parseSubject(claims.sub) : undefined;
+  const chain = textOr(claims.chain, subject?.chain ?? "ethereum");
+  const walletAddress = textOr(
+    claims.walletAddress,
+    subject?.walletAddress ?? (chain === "solana" ? DEFAULT_SOLANA_WALLET : DEFAULT_WALLET),
+  );
+  return {
+    sub: textOr(claims.sub, `${chain}:${walletAddress}`),
+    chain,
+    walletAddress,
+    displayAddress: textOr(claims.displayAddress, walletAddress),
+  };
+}
+
+function textOr(value: unknown, fallback: string): string {
+  return typeof value === "string" ? value : fallback;
 }
 
 function loadKey(privateJwk: JWK | undefined): KeyObject {

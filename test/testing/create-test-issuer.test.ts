@@ -30,6 +30,31 @@ describe("createTestIssuer", () => {
     expect(user.walletAddress).toBe(issuer.walletAddress);
   });
 
+  it("names one Solana wallet throughout, from sub alone or from chain and walletAddress", async () => {
+    const issuer = createTestIssuer();
+    const wallet = "9TPrWDXuT9SYY2eLvRrAWZof8ye2SYFfms18gjuksjFG";
+    const fromSub = decodeUnverified(issuer.sign({ sub: `solana:${wallet}` })).claims;
+    const fromChain = decodeUnverified(
+      issuer.sign({ chain: "solana", walletAddress: wallet }),
+    ).claims;
+    for (const claims of [fromSub, fromChain]) {
+      expect(claims).toMatchObject({
+        sub: `solana:${wallet}`,
+        chain: "solana",
+        walletAddress: wallet,
+        displayAddress: wallet,
+      });
+    }
+    const bare = decodeUnverified(issuer.sign({ chain: "solana" })).claims;
+    expect(bare.walletAddress).not.toMatch(/^0x/);
+    expect(bare.sub).toBe(`solana:${String(bare.walletAddress)}`);
+    expect(bare.displayAddress).toBe(bare.walletAddress);
+    const user = await issuer.validator().validate(issuer.sign({ sub: `solana:${wallet}` }), {
+      chain: "solana",
+    });
+    expect(user.walletAddress).toBe(wallet);
+  });
+
   it("takes claims, expiresIn, header overrides and omissions", () => {
     const clock = createManualClock(1_800_000_000_000);
     const issuer = createTestIssuer({ kid: "k1", clock: clock.now });
