@@ -1,5 +1,4 @@
-import { refuseUnderFloor } from "../shared/millisecond-floor.js";
-import { parseDuration } from "../shared/parse-duration.js";
+import { checkDurationRange, parseDuration } from "../shared/parse-duration.js";
 import {
   authCall,
   authzCall,
@@ -74,13 +73,16 @@ const MIN_COOLDOWN = 1_000;
 function checkCooldownUnit(given: unknown): unknown {
   if (given === undefined) return given;
   const milliseconds = parseDuration(given, "milliseconds", "revalidateCooldown");
-  refuseUnderFloor({
-    given,
+  checkDurationRange(
     milliseconds,
-    floor: MIN_COOLDOWN,
-    owner: "createPicketClient",
-    name: "revalidateCooldown",
-  });
+    {
+      name: "revalidateCooldown",
+      unit: "milliseconds",
+      min: MIN_COOLDOWN,
+      owner: "createPicketClient",
+    },
+    given,
+  );
   return given;
 }
 

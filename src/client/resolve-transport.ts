@@ -1,5 +1,4 @@
-import { refuseUnderFloor } from "../shared/millisecond-floor.js";
-import { parseDuration } from "../shared/parse-duration.js";
+import { checkDurationRange, parseDuration } from "../shared/parse-duration.js";
 import { isSecureUrl } from "../shared/secure-url.js";
 import { refuseUnknownKeys } from "../shared/strict-keys.js";
 import { PICKET_API_URL } from "./constants.js";
@@ -63,13 +62,11 @@ export function resolveTransport(options: PicketClientOptions): Transport {
 function resolveClientTimeout(given: unknown): number {
   if (given !== undefined) {
     const milliseconds = parseDuration(given, "milliseconds", "timeout");
-    refuseUnderFloor({
-      given,
+    checkDurationRange(
       milliseconds,
-      floor: MIN_TIMEOUT,
-      owner: "createPicketClient",
-      name: "timeout",
-    });
+      { name: "timeout", unit: "milliseconds", min: MIN_TIMEOUT, owner: "createPicketClient" },
+      given,
+    );
   }
   return resolveTimeout(given, DEFAULT_TIMEOUT);
 }

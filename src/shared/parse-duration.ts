@@ -90,6 +90,8 @@ export interface DurationRange {
   readonly max?: number | undefined;
   /** Whether `0` is allowed under `min`, to turn the feature off. */
   readonly zeroTurnsOff?: boolean | undefined;
+  /** The function the option belongs to, named first in the message: `"createPicketClient"`. */
+  readonly owner?: string | undefined;
 }
 
 /**
@@ -125,8 +127,9 @@ export function checkDurationRange(
     ? `; did you mean ${numberLiteral(guess)} (${roughDuration(toMilliseconds(guess, unit))})?`
     : "";
   const shown = typeof given === "string" ? JSON.stringify(given) : String(given);
+  const owner = range.owner === undefined ? "" : `${range.owner}: `;
   throw new TypeError(
-    `options.${name} is in ${unit}: ${shown} is ${roughDuration(toMilliseconds(value, unit))}; it must be ${bound}${suggestion}`,
+    `${owner}options.${name} is in ${unit}: ${shown} is ${roughDuration(toMilliseconds(value, unit))}; it must be ${bound}${suggestion}`,
   );
 }
 

@@ -379,9 +379,9 @@ describe("authorize", () => {
       );
       expect(standIn.requests).toHaveLength(2);
       for (const [revalidateCooldown, amounts] of [
-        [0, "0 is 0 ms, and it takes at least 1000 ms"],
-        [999, "999 is 999 ms, and it takes at least 1000 ms; did you mean 999_000 (999 s)?"],
-        ["0.5s", '"0.5s" is 500 ms, and it takes at least 1000 ms'],
+        [0, "0 is 0 ms; it must be at least 1000 ms (1 s)"],
+        [999, "999 is 999 ms; it must be at least 1000 ms (1 s); did you mean 999_000 (16.6 min)?"],
+        ["0.5s", '"0.5s" is 500 ms; it must be at least 1000 ms (1 s)'],
       ] as const) {
         expect(() => createPicketClient({ secretKey: "sk_a", revalidateCooldown })).toThrow(
           new TypeError(

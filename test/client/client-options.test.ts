@@ -73,12 +73,12 @@ describe("createPicketClient options", () => {
   it("refuses a timeout under 100 ms, naming the unit and the value likely meant", () => {
     expect(() => createPicketClient({ secretKey: "sk_a", timeout: 5 })).toThrow(
       new TypeError(
-        "createPicketClient: options.timeout is in milliseconds: 5 is 5 ms, and it takes at least 100 ms; did you mean 5_000 (5 s)?",
+        "createPicketClient: options.timeout is in milliseconds: 5 is 5 ms; it must be at least 100 ms; did you mean 5_000 (5 s)?",
       ),
     );
     expect(() => createPicketClient({ secretKey: "sk_a", timeout: "50ms" })).toThrow(
       new TypeError(
-        'createPicketClient: options.timeout is in milliseconds: "50ms" is 50 ms, and it takes at least 100 ms',
+        'createPicketClient: options.timeout is in milliseconds: "50ms" is 50 ms; it must be at least 100 ms',
       ),
     );
     expect(() => createPicketClient({ secretKey: "sk_a", timeout: 100 })).not.toThrow();
@@ -87,7 +87,7 @@ describe("createPicketClient options", () => {
   it("refuses a revalidateCooldown in seconds, with the milliseconds likely meant", () => {
     expect(() => createPicketClient({ secretKey: "sk_a", revalidateCooldown: 60 })).toThrow(
       new TypeError(
-        "createPicketClient: options.revalidateCooldown is in milliseconds: 60 is 60 ms, and it takes at least 1000 ms; did you mean 60_000 (1 min)?",
+        "createPicketClient: options.revalidateCooldown is in milliseconds: 60 is 60 ms; it must be at least 1000 ms (1 s); did you mean 60_000 (1 min)?",
       ),
     );
   });

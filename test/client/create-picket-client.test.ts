@@ -480,7 +480,7 @@ describe("createPicketClient", () => {
       ],
       [
         { secretKey: "sk_a", timeout: 0 },
-        "createPicketClient: options.timeout is in milliseconds: 0 is 0 ms, and it takes at least 100 ms",
+        "createPicketClient: options.timeout is in milliseconds: 0 is 0 ms; it must be at least 100 ms",
       ],
       [
         { secretKey: "sk_a", timeout: Number.NaN },
