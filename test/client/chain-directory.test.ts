@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createPicketClient, isPicketApiError, type PicketClient } from "../../src/client/index.js";
 import { createTestIssuer } from "../../src/testing/index.js";
+import { STAND_IN_CHAINS } from "../../src/testing/stand-in-chains.js";
 import {
   error,
   type PicketApiStandIn,
-  STAND_IN_CHAINS,
   startPicketApiStandIn,
 } from "../helpers/picket-api-stand-in.js";
 

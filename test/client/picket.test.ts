@@ -2,11 +2,11 @@ import { inspect } from "node:util";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import DefaultPicket, { authorize, Picket, type PicketOptions } from "../../src/client/index.js";
 import { createTestIssuer, type TestIssuer } from "../../src/testing/index.js";
+import { STAND_IN_CHAINS } from "../../src/testing/stand-in-chains.js";
 import { expectCode } from "../helpers/expect-code.js";
 import {
   error,
   type PicketApiStandIn,
-  STAND_IN_CHAINS,
   startPicketApiStandIn,
 } from "../helpers/picket-api-stand-in.js";
 

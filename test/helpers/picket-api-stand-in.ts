@@ -3,6 +3,7 @@ import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
 import { decodeUnverified } from "../../src/index.js";
 import type { TestIssuer } from "../../src/testing/index.js";
+import { STAND_IN_CHAINS } from "../../src/testing/stand-in-chains.js";
 
 /** One request the stand-in received. */
 export interface RecordedRequest {
@@ -48,34 +49,6 @@ export interface PicketApiStandIn {
 const API_BASE = "/api/v1";
 const OWNERSHIP = /^\/chains\/([^/]+)\/wallets\/([^/]+)\/tokenOwnership$/;
 const CHAIN = /^\/chains\/([^/]+)$/;
-
-/** The chains the stand-in supports, as Picket describes them. */
-export const STAND_IN_CHAINS = [
-  {
-    chainSlug: "ethereum",
-    chainID: 1,
-    chainType: "ethereum",
-    chainName: "Ethereum",
-    publicRPC: "https://cloudflare-eth.com",
-    authorizationSupported: true,
-  },
-  {
-    chainSlug: "polygon",
-    chainID: 137,
-    chainType: "ethereum",
-    chainName: "Polygon",
-    publicRPC: "https://polygon-rpc.com",
-    authorizationSupported: true,
-  },
-  {
-    chainSlug: "solana",
-    chainID: 0,
-    chainType: "solana",
-    chainName: "Solana",
-    publicRPC: "https://api.mainnet-beta.solana.com",
-    authorizationSupported: true,
-  },
-] as const;
 
 /**
  * Starts a stand-in Picket API: `/auth/nonce`, `/auth`, `/authz`, `/auth/validate`,
