@@ -1,10 +1,10 @@
-import { createValidator, type Validator } from "../create-validator.js";
 import type {
   PicketAccessToken,
   Requirements,
   ValidatorEvent,
   ValidatorOptions,
 } from "../types.js";
+import { createValidator, type Validator } from "../validator/create-validator.js";
 import { createPicketClient, type PicketClient } from "./create-picket-client.js";
 import type {
   AuthRequest,

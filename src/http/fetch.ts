@@ -1,6 +1,6 @@
-import type { Validator } from "../create-validator.js";
 import { isPicketValidationError, PicketValidationError } from "../errors.js";
 import type { PicketAccessToken, Requirements } from "../types.js";
+import type { Validator } from "../validator/create-validator.js";
 import { type AdapterOptions, FRESH_TOKEN_HEADER } from "./adapter-options.js";
 import { type ErrorResponse, errorResponse, publicMessage } from "./error-response.js";
 import { guard, guardSettings } from "./route-guard.js";

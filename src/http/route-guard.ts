@@ -1,11 +1,11 @@
 import { authorize } from "../client/authorize.js";
 import type { PicketClient } from "../client/create-picket-client.js";
 import { isPicketApiError } from "../client/picket-api-error.js";
-import type { Validator } from "../create-validator.js";
 import { isPicketValidationError, PicketValidationError } from "../errors.js";
 import { callHook } from "../shared/call-hook.js";
 import { parseBearer } from "../shared/parse-bearer.js";
 import type { PicketAccessToken, Requirements } from "../types.js";
+import type { Validator } from "../validator/create-validator.js";
 import type { AdapterOptions, PicketRefusal, TokenValue } from "./adapter-options.js";
 import { type ErrorResponse, errorResponse } from "./error-response.js";
 import { checkRouteRequirements } from "./route-requirements.js";
