@@ -4,7 +4,7 @@ import type { Validator } from "../validator/create-validator.js";
 import { type AdapterOptions, FRESH_TOKEN_HEADER } from "./adapter-options.js";
 import { type ErrorResponse, errorResponse, publicMessage } from "./error-response.js";
 import { guard, guardSettings } from "./route-guard.js";
-import { checkRequirementsOnce } from "./route-requirements.js";
+import { checkCallRequirements } from "./route-requirements.js";
 
 /** Options of {@link withPicket}; `getToken` and `onError` receive the Web `Request`. */
 export type PicketAuthOptions = AdapterOptions<Request>;
@@ -39,7 +39,7 @@ export async function authenticate(
     // `optional` is not for authenticate: it resolves with claims or rejects.
     { ...options, validator, optional: false },
     readAuthorization,
-    checkRequirementsOnce("authenticate", requirements, validator ?? {}),
+    checkCallRequirements("authenticate", requirements, validator ?? {}),
   );
   const outcome = await guard(settings, request);
   if (!outcome.ok) {
