@@ -1,3 +1,4 @@
+import { PICKET_OPENID_CONFIGURATION_URI } from "./constants.js";
 import { knownOptionKeys, OPTION_DEFAULTS, type OptionDefault } from "./defaults.js";
 import type { KeyStoreSettings } from "./jwks/key-store.js";
 import { checkDurationRange, parseDuration } from "./shared/parse-duration.js";
@@ -17,6 +18,11 @@ export interface ResolvedOptions {
   projectId: string;
   issuer: string;
   jwksUri: string | undefined;
+  /**
+   * Where the key set's address may be looked up again when it moves: Picket's OpenID
+   * configuration for the default address; `undefined` for a `jwksUri` given (used as given).
+   */
+  discoveryUri: string | undefined;
   jwks: unknown;
   algorithms: ReadonlyMap<string, AlgorithmSpec>;
   clockTolerance: number;
@@ -49,10 +55,15 @@ export function resolveOptions(options: ValidatorOptions): ResolvedOptions {
   if (typeof options.projectId !== "string" || options.projectId.length === 0) {
     throw new TypeError("options.projectId must be the Picket project ID (a non-empty string)");
   }
+  const jwksUri = resolveJwksUri(options);
   return {
     projectId: options.projectId,
     issuer: nonEmptyString(options.issuer ?? D.issuer.value, "issuer"),
-    jwksUri: resolveJwksUri(options),
+    jwksUri,
+    discoveryUri:
+      options.jwksUri === undefined && jwksUri !== undefined
+        ? PICKET_OPENID_CONFIGURATION_URI
+        : undefined,
     jwks: resolveJwks(options.jwks),
     algorithms: resolveAlgorithms(options.algorithms ?? D.algorithms.value),
     clockTolerance: duration(options.clockTolerance, D.clockTolerance),

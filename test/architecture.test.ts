@@ -81,7 +81,7 @@ function sourceFiles(directory: string): string[] {
   });
 }
 
-const CORE_FOLDERS = ["verify/", "jwks/", "requirements/", "cache/", "platform/", "shared/"];
+const CORE_FOLDERS = ["validator/", "verify/", "jwks/", "requirements/", "platform/", "shared/"];
 const OUTER_FOLDERS = ["http/", "cli/", "client/", "testing/", "server/"];
 /** The only files that may use Node's own modules and the global `Buffer`: Node-only by design. */
 const NODE_ONLY = [
@@ -106,6 +106,14 @@ function layeringViolations(all: readonly SourceFacts[]): string[] {
     for (const target of imports) {
       if (isCore(file) && inFolder(target, OUTER_FOLDERS)) {
         violations.push(`${file} (core) imports ${target}`);
+      }
+      if (
+        target.startsWith("validator/") &&
+        !(file.startsWith("validator/") || file === "index.ts" || inFolder(file, OUTER_FOLDERS))
+      ) {
+        violations.push(
+          `${file} imports ${target}: only index.ts and the outer folders use validator/`,
+        );
       }
       if (file.startsWith("requirements/") && target.startsWith("verify/")) {
         violations.push(`${file} (requirements) imports ${target}`);
@@ -172,11 +180,11 @@ describe("the layering rules themselves", () => {
   const check = (file: string, text: string) => layeringViolations([readFacts(file, text)]);
 
   it.each([
-    ["create-validator.ts", 'import { picketAuth } from "./http/express.js";'],
+    ["validator/create-validator.ts", 'import { picketAuth } from "../http/express.js";'],
     ["index.ts", 'export { parseBearer } from "./http/parse-bearer.js";'],
     ["verify/read-token.ts", 'import type { Cli } from "../cli/run-cli.js";'],
     ["jwks/fetch-jwks.ts", 'const client = await import("../client/index.js");'],
-    ["cache/token-cache.ts", 'type T = import("../testing/index.js").TestIssuer;'],
+    ["validator/token-cache.ts", 'type T = import("../testing/index.js").TestIssuer;'],
     ["platform/web.ts", 'import { serveJwks } from "../testing/serve-jwks.js";'],
     ["shared/call-hook.ts", 'import { x } from "../http/route-guard.js";'],
   ])("refuses %s importing an outer folder: %s", (file, text) => {
@@ -186,11 +194,33 @@ describe("the layering rules themselves", () => {
   it("lets the outer folders import the core, and each other", () => {
     expect(check("http/express.ts", 'import { createValidator } from "../index.js";')).toEqual([]);
     expect(
-      check("testing/index.ts", 'import { createValidator } from "../create-validator.js";'),
+      check(
+        "testing/index.ts",
+        'import { createValidator } from "../validator/create-validator.js";',
+      ),
     ).toEqual([]);
     expect(check("client/authorize.ts", 'import type { Validator } from "../index.js";')).toEqual(
       [],
     );
+  });
+
+  it("keeps validator/ on top of the core: only index.ts and the outer folders import it", () => {
+    const wiring = 'import { wirePipeline } from "../validator/create-validator.js";';
+    for (const file of ["verify/x.ts", "jwks/x.ts", "requirements/x.ts", "platform/x.ts"]) {
+      expect(check(file, wiring), file).toEqual([
+        `${file} imports validator/create-validator.ts: only index.ts and the outer folders use validator/`,
+      ]);
+    }
+    expect(
+      check("resolve-options.ts", 'import type { Pipeline } from "./validator/validate-token.js";'),
+    ).toHaveLength(1);
+    expect(
+      check("index.ts", 'export { createValidator } from "./validator/create-validator.js";'),
+    ).toEqual([]);
+    expect(check("http/fetch.ts", wiring)).toEqual([]);
+    expect(
+      check("validator/create-validator.ts", 'import { TokenCache } from "./token-cache.js";'),
+    ).toEqual([]);
   });
 
   it("refuses requirements/ importing verify/, even a type", () => {
@@ -219,8 +249,8 @@ describe("the layering rules themselves", () => {
       check("shared/a.ts", 'import { checkHeader } from "../verify/check-header.js";'),
     ).toHaveLength(1);
     expect(
-      check("shared/a.ts", 'import { createValidator } from "../create-validator.js";'),
-    ).toHaveLength(1);
+      check("shared/a.ts", 'import { createValidator } from "../validator/create-validator.js";'),
+    ).toHaveLength(2);
     expect(check("shared/a.ts", 'import { LRUCache } from "lru-cache";')).toHaveLength(1);
   });
 

@@ -1,24 +1,48 @@
 import { PicketValidationError } from "../errors.js";
 import type { Requirements, RequirementsResult } from "../types.js";
+import { evaluateRequirements } from "./check-requirements.js";
 import {
   mergeRequirements,
   type NormalizedRequirements,
   normalizeRequirements,
 } from "./normalize-requirements.js";
-import { RequirementsMemo } from "./requirements-memo.js";
 import { sealedNormalization, sealRequirements } from "./sealed-requirements.js";
 
+/** The normalized form of a requirements object as it was when normalized. */
+interface NormalizedMemo {
+  /** The requirements' own entries when they were normalized; arrays copied. */
+  snapshot: [string, unknown][];
+  /** Whether the object and its arrays were frozen then: they cannot have changed since. */
+  frozen: boolean;
+  normalized: NormalizedRequirements;
+}
+
+/** The last requirements a token's claims were judged against, and the verdict. */
+interface VerdictMemo {
+  requirements: NormalizedRequirements;
+  result: RequirementsResult;
+}
+
 /**
- * The validator's requirements stage: merges per-call requirements over the validator's own and
- * normalizes them once per requirements object (a route passes the same one every time; an
- * adapter's route passes a sealed copy, whose normalized form it checked is used as it is).
- * Malformed requirements throw a `TypeError`: the validator's own at construction.
+ * The validator's requirements stage: merges per-call requirements over the validator's own,
+ * normalizes them, and judges claims against them. Malformed requirements throw a `TypeError`:
+ * the validator's own at construction.
+ *
+ * It remembers two things, so that a route that passes the same requirements object again and
+ * again, with a token it has seen before, pays for neither parsing nor exact decimals twice:
+ * - the normalized form of each requirements object, used only while the object still holds
+ *   exactly what it held (a caller that mutates its requirements, or an array in them, gets them
+ *   normalized anew; an adapter's route passes a sealed copy, whose normalized form it checked
+ *   is used as it is);
+ * - the last verdict on each token's claims (claims are frozen and never change), for tokens
+ *   answered from the token cache.
  */
 export class RequirementsGate {
   /** The validator's own requirements, as a frozen copy; `undefined` when it has none. */
   readonly base: Readonly<Requirements> | undefined;
   readonly #normalizedBase: NormalizedRequirements;
-  readonly #memo = new RequirementsMemo();
+  readonly #normalized = new WeakMap<object, NormalizedMemo>();
+  readonly #verdicts = new WeakMap<object, VerdictMemo>();
 
   constructor(base: Requirements | null | undefined) {
     const own = base === undefined || base === null ? undefined : sealRequirements(base, undefined);
@@ -35,20 +59,84 @@ export class RequirementsGate {
     const sealed = sealedNormalization(perCall, this.base);
     if (sealed !== undefined) return sealed;
     const memoizable = typeof perCall === "object" && perCall !== null;
-    const remembered = memoizable ? this.#memo.get(perCall) : undefined;
-    if (remembered !== undefined) return remembered;
+    const memo = memoizable ? this.#normalized.get(perCall) : undefined;
+    if (memo !== undefined && (memo.frozen || unchanged(perCall, memo.snapshot))) {
+      return memo.normalized;
+    }
     const normalized = normalizeRequirements(mergeRequirements(this.base, perCall));
-    if (memoizable) this.#memo.set(perCall, normalized);
+    if (memoizable) {
+      this.#normalized.set(perCall, {
+        snapshot: snapshotOf(perCall),
+        frozen: deeplyFrozen(perCall),
+        normalized,
+      });
+    }
     return normalized;
+  }
+
+  /** `ERR_REQUIREMENTS_NOT_MET` (403) with the failures, or `undefined` when the claims pass. */
+  judge(
+    claims: Readonly<Record<string, unknown>>,
+    requirements: NormalizedRequirements,
+  ): PicketValidationError | undefined {
+    return refusalOf(evaluateRequirements(claims, requirements));
+  }
+
+  /** {@link judge}, for frozen claims judged before (a cached token's): the last verdict, when the requirements are the same. */
+  judgeAgain(
+    claims: Readonly<Record<string, unknown>>,
+    requirements: NormalizedRequirements,
+  ): PicketValidationError | undefined {
+    const memo = this.#verdicts.get(claims);
+    if (memo?.requirements === requirements) return refusalOf(memo.result);
+    const result = evaluateRequirements(claims, requirements);
+    this.#verdicts.set(claims, { requirements, result });
+    return refusalOf(result);
   }
 }
 
-/** Throws `ERR_REQUIREMENTS_NOT_MET` (403) with the failures, unless the verdict passed. */
-export function enforceVerdict(result: RequirementsResult): void {
-  if (result.ok) return;
-  throw new PicketValidationError(
+function refusalOf(result: RequirementsResult): PicketValidationError | undefined {
+  if (result.ok) return undefined;
+  return new PicketValidationError(
     "ERR_REQUIREMENTS_NOT_MET",
     `Requirements not met: ${result.failures.map((failure) => failure.message).join("; ")}`,
     { failures: result.failures },
   );
+}
+
+/** Whether requirements and every array in them are frozen (as the adapters keep a route's). */
+function deeplyFrozen(requirements: Requirements): boolean {
+  if (!Object.isFrozen(requirements)) return false;
+  return Object.values(requirements).every(
+    (value) => !Array.isArray(value) || Object.isFrozen(value),
+  );
+}
+
+function snapshotOf(requirements: Requirements): [string, unknown][] {
+  return Object.entries(requirements).map(([key, value]) => [
+    key,
+    Array.isArray(value) ? [...value] : value,
+  ]);
+}
+
+function unchanged(requirements: Requirements, snapshot: [string, unknown][]): boolean {
+  const current = requirements as Record<string, unknown>;
+  let count = 0;
+  for (const key in current) {
+    if (!Object.hasOwn(current, key)) continue;
+    count += 1;
+    if (count > snapshot.length) return false;
+  }
+  if (count !== snapshot.length) return false;
+  for (const [key, was] of snapshot) {
+    if (!Object.hasOwn(current, key)) return false;
+    const value = current[key];
+    if (Array.isArray(was)) {
+      if (!Array.isArray(value) || value.length !== was.length) return false;
+      for (let i = 0; i < was.length; i += 1) if (value[i] !== was[i]) return false;
+    } else if (value !== was) {
+      return false;
+    }
+  }
+  return true;
 }

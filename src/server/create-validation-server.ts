@@ -1,10 +1,10 @@
 import { once } from "node:events";
 import { createServer, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createValidator, type Validator } from "../create-validator.js";
 import { callHook } from "../shared/call-hook.js";
 import { refuseUnknownKeys } from "../shared/strict-keys.js";
 import type { Requirements, ValidatorEvent, ValidatorOptions } from "../types.js";
+import { createValidator, type Validator } from "../validator/create-validator.js";
 import { checkPolicies } from "./policies.js";
 import { routeRequest } from "./route-request.js";
 import type { ServerContext, ServerLogEntry } from "./server-context.js";
