@@ -1,8 +1,8 @@
 import type { JWK } from "jose";
 import { platform } from "#platform";
 import { PicketValidationError } from "../errors.js";
+import { type AlgorithmSpec, keyFitsAlgorithm } from "../platform/algorithms.js";
 import type { PlatformKey } from "../platform/platform.js";
-import { type AlgorithmSpec, keyFitsAlgorithm } from "../verify/algorithms.js";
 import { isSmallOrderOkpKey } from "./weak-okp-key.js";
 import { isWeakRsaKey } from "./weak-rsa-key.js";
 

@@ -1,7 +1,7 @@
 import { LRUCache } from "lru-cache";
 import { PicketValidationError } from "../errors.js";
+import type { AlgorithmSpec } from "../platform/algorithms.js";
 import type { JwksFetchReason, ValidatorEvent } from "../types.js";
-import type { AlgorithmSpec } from "../verify/algorithms.js";
 import { discoverJwksUri } from "./discover-jwks-uri.js";
 import { answeredNotFound, type FetchJwksOptions, fetchJwks } from "./fetch-jwks.js";
 import {

@@ -1,6 +1,5 @@
 import { KeyStore } from "../jwks/key-store.js";
 import { RequirementsGate } from "../requirements/requirements-gate.js";
-import { type ResolvedOptions, resolveOptions } from "../resolve-options.js";
 import { callHook } from "../shared/call-hook.js";
 import type {
   DecodedToken,
@@ -13,6 +12,7 @@ import type { ClaimExpectations } from "../verify/check-claims.js";
 import { decodeUnverified } from "../verify/decode-unverified.js";
 import { TokenReader } from "../verify/read-token.js";
 import { SignatureVerifier } from "../verify/signature-verifier.js";
+import { type ResolvedOptions, resolveOptions } from "./resolve-options.js";
 import { TokenCache } from "./token-cache.js";
 import { type Pipeline, validateToken, validateTokenSync } from "./validate-token.js";
 

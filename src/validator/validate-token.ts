@@ -5,11 +5,10 @@ import type { KeyStore } from "../jwks/key-store.js";
 import type { NormalizedRequirements } from "../requirements/normalize-requirements.js";
 import type { RequirementsGate } from "../requirements/requirements-gate.js";
 import type { PicketAccessToken, Requirements, ValidatorEvent } from "../types.js";
-import type { ClaimExpectations } from "../verify/check-claims.js";
+import { type ClaimExpectations, verifyClaims } from "../verify/check-claims.js";
 import { requireTokenString } from "../verify/parse-token.js";
 import type { ReadToken, TokenReader } from "../verify/read-token.js";
 import type { SignatureVerifier } from "../verify/signature-verifier.js";
-import { verifyClaims } from "../verify/verify-claims.js";
 import type { TokenCache } from "./token-cache.js";
 
 /** The parts a validator is wired from; each stage's state lives in its own part. */

@@ -1,4 +1,6 @@
 import { PicketValidationError } from "../errors.js";
+import type { PicketAccessToken } from "../types.js";
+import { normalizeClaims } from "./normalize-claims.js";
 
 /** What the standard claims are checked against. */
 export interface ClaimExpectations {
@@ -10,6 +12,19 @@ export interface ClaimExpectations {
   futureSkew: number;
   /** Seconds, or `undefined` for no limit. */
   maxTokenAge: number | undefined;
+}
+
+/**
+ * The checks after the signature: `iss`, `aud`, then the time claims against `nowMs`; returns the
+ * claims normalized and frozen as a {@link PicketAccessToken}.
+ */
+export function verifyClaims(
+  claims: Record<string, unknown>,
+  expected: ClaimExpectations,
+  nowMs: number,
+): PicketAccessToken {
+  checkIssuerAndAudience(claims, expected);
+  return normalizeClaims(claims, checkTimes(claims, nowMs, expected));
 }
 
 /** Checks `iss` and `aud` of a verified token. */

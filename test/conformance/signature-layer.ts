@@ -1,7 +1,7 @@
 import { expect } from "vitest";
 import { type ErrorCode, isPicketValidationError } from "../../src/errors.js";
 import type { KeyStore } from "../../src/jwks/key-store.js";
-import { type AlgorithmSpec, SUPPORTED_ALGORITHMS } from "../../src/verify/algorithms.js";
+import { type AlgorithmSpec, SUPPORTED_ALGORITHMS } from "../../src/platform/algorithms.js";
 import { checkHeader } from "../../src/verify/check-header.js";
 import { decodeBase64UrlPart, decodeJsonObject, splitToken } from "../../src/verify/parse-token.js";
 import { createPipeline } from "../helpers/pipeline.js";

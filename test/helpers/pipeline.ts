@@ -1,9 +1,9 @@
 import type { KeyStoreSettings } from "../../src/jwks/key-store.js";
-import { resolveOptions } from "../../src/resolve-options.js";
+import { type AlgorithmSpec, SUPPORTED_ALGORITHMS } from "../../src/platform/algorithms.js";
 import type { Requirements, ValidatorEvent, ValidatorOptions } from "../../src/types.js";
 import { wirePipeline } from "../../src/validator/create-validator.js";
+import { resolveOptions } from "../../src/validator/resolve-options.js";
 import type { Pipeline } from "../../src/validator/validate-token.js";
-import { type AlgorithmSpec, SUPPORTED_ALGORITHMS } from "../../src/verify/algorithms.js";
 
 /** ES256, as the validator's algorithm table holds it. */
 export const ES256 = SUPPORTED_ALGORITHMS.get("ES256") as AlgorithmSpec;

@@ -1,8 +1,8 @@
 import { generateKeyPairSync, type KeyObject } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { KeyStore, type KeyStoreOptions } from "../../src/jwks/key-store.js";
+import { type AlgorithmSpec, SUPPORTED_ALGORITHMS } from "../../src/platform/algorithms.js";
 import { createTestIssuer } from "../../src/testing/index.js";
-import { type AlgorithmSpec, SUPPORTED_ALGORITHMS } from "../../src/verify/algorithms.js";
 import { rejectionOf } from "../helpers/expect-code.js";
 import { KEY_STORE_SETTINGS } from "../helpers/pipeline.js";
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { createValidator } from "../../src/index.js";
 import { importKeySet } from "../../src/jwks/import-key-set.js";
 import { isSmallOrderOkpKey } from "../../src/jwks/weak-okp-key.js";
-import { type AlgorithmSpec, SUPPORTED_ALGORITHMS } from "../../src/verify/algorithms.js";
+import { type AlgorithmSpec, SUPPORTED_ALGORITHMS } from "../../src/platform/algorithms.js";
 import { expectCode } from "../helpers/expect-code.js";
 import { encodePart, forgeToken, spellingsOf } from "../helpers/forge.js";
 

@@ -1,4 +1,4 @@
-import { PICKET_ISSUER, PICKET_JWKS_URI } from "./constants.js";
+import { PICKET_ISSUER, PICKET_JWKS_URI } from "../constants.js";
 
 /** What a number option counts (or, for `clock`, what the function returns). */
 export type OptionUnit = "seconds" | "milliseconds" | "bytes" | "keys" | "tokens";
