@@ -1,5 +1,4 @@
 import { isPicketValidationError, PicketValidationError } from "../errors.js";
-import { acquireKeys, keysAfterRotation } from "../jwks/acquire-keys.js";
 import type { VerificationKey } from "../jwks/import-key-set.js";
 import type { KeyStore } from "../jwks/key-store.js";
 import type { NormalizedRequirements } from "../requirements/normalize-requirements.js";
@@ -73,6 +72,7 @@ function checkSync(pipeline: Pipeline, token: string, perCall: Requirements | un
   if (isOutcome(admitted)) return admitted;
   const { read } = admitted;
   try {
+    pipeline.store.refreshIfStale();
     const keys = pipeline.store.peek(read.kid, read.spec.name);
     if (keys === undefined) throw keysNotLoaded();
     if (keys.length === 0) throw keyNotFound(read);
@@ -115,6 +115,7 @@ function admit(
     const text = requireTokenString(token);
     const entry = pipeline.cache?.get(text, pipeline.clock());
     if (entry !== undefined) {
+      pipeline.store.refreshIfStale();
       const refusal = pipeline.gate.judgeAgain(entry.claims, requirements);
       return refusal === undefined
         ? { claims: entry.claims, error: undefined, kid: undefined, cached: true }
@@ -130,16 +131,14 @@ async function verifyAndAccept(pipeline: Pipeline, admitted: Admitted): Promise<
   const { read } = admitted;
   try {
     const { store, verifier } = pipeline;
-    const peeked = store.peek(read.kid, read.spec.name);
-    const keys =
-      peeked !== undefined && peeked.length > 0
-        ? peeked
-        : await acquireKeys(store, read.kid, read.spec.name);
+    // One question to the key store; an answer at hand is not awaited.
+    const found = store.keysOrFetch(read.kid, read.spec.name);
+    const keys = found instanceof Promise ? await found : found;
     if (keys.length === 0) throw keyNotFound(read);
     let key = await verifier.verify(read, keys);
     // A token without `kid` cannot name a new key: a failure may mean the keys were rotated.
     if (key === undefined && read.kid === undefined) {
-      const rotated = await keysAfterRotation(store, read.spec.name);
+      const rotated = await store.keysAfterRefetch(read.spec.name);
       if (rotated !== undefined) key = await verifier.verify(read, rotated);
     }
     if (key === undefined) throw signatureInvalid();
