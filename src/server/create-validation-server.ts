@@ -85,7 +85,6 @@ const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,128}$/;
  */
 export function createValidationServer(options: ValidationServerOptions): ValidationServer {
   checkOptions(options);
-  const policies = withOwner(() => checkPolicies(options.policies));
   const metrics = new ServerMetrics();
   const userOnEvent = options.validator.onEvent;
   const validator = createValidator({
@@ -95,6 +94,7 @@ export function createValidationServer(options: ValidationServerOptions): Valida
       callHook(userOnEvent, event);
     },
   });
+  const policies = withOwner(() => checkPolicies(options.policies, validator.requirements));
   const log = options.log ?? logToStderr;
   let ready = false;
   let closing = false;
