@@ -3,7 +3,7 @@ import {
   mergeRequirements,
   normalizeRequirements,
 } from "../requirements/normalize-requirements.js";
-import { sealRequirements } from "../requirements/sealed-requirements.js";
+import { sealRequirements } from "../requirements/requirements-gate.js";
 import type { Requirements } from "../types.js";
 
 /**

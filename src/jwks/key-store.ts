@@ -2,8 +2,12 @@ import { LRUCache } from "lru-cache";
 import { PicketValidationError } from "../errors.js";
 import type { AlgorithmSpec } from "../platform/algorithms.js";
 import type { JwksFetchReason, ValidatorEvent } from "../types.js";
-import { discoverJwksUri } from "./discover-jwks-uri.js";
-import { answeredNotFound, type FetchJwksOptions, fetchJwks } from "./fetch-jwks.js";
+import {
+  answeredNotFound,
+  discoverJwksUri,
+  type FetchJwksOptions,
+  fetchJwks,
+} from "./fetch-jwks.js";
 import {
   type ImportedKeySet,
   importKeySet,

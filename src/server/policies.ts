@@ -1,4 +1,4 @@
-import { sealRequirements } from "../requirements/sealed-requirements.js";
+import { sealRequirements } from "../requirements/requirements-gate.js";
 import type { Requirements } from "../types.js";
 
 /** A policy name: one URL path segment, safe in a log line. */
