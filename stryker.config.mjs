@@ -1,8 +1,8 @@
 // @ts-check
-// Mutation testing of every folder the validation pipeline lives in: the options (src/*.ts), the
-// wiring, the pipeline and the verified-token cache (src/validator), token reading and
-// signatures (src/verify), key import and caching (src/jwks), token-gating requirements
-// (src/requirements), the shared leaves (src/shared), the Node platform, and the API client and HTTP
+// Mutation testing of every folder the validation pipeline lives in: the options, the wiring, the
+// pipeline and the verified-token cache (src/validator), token reading and signatures
+// (src/verify), key import and caching (src/jwks), token-gating requirements (src/requirements),
+// the shared leaves (src/shared), the Node platform and the algorithm table, and the API client and HTTP
 // adapters built on them. Run with `npm run mutation`, or one folder with
 // `npx stryker run --mutate 'src/verify/**/*.ts'`; the HTML and JSON reports land in
 // reports/mutation/ (gitignored), with the incremental file that lets a rerun test only the
@@ -32,6 +32,7 @@ export default {
     "src/validator/**/*.ts",
     "src/shared/**/*.ts",
     "src/platform/node.ts",
+    "src/platform/algorithms.ts",
     "src/client/**/*.ts",
     "src/http/**/*.ts",
   ],

@@ -56,7 +56,7 @@ function absoluteUrl(text: string): URL | undefined {
  * {@link fetchJwks} for another JSON document on the way to the keys (an OpenID Connect
  * configuration), under the same limits; `what` names it in error messages.
  */
-export async function fetchJsonDocument(
+async function fetchJsonDocument(
   uri: string,
   options: FetchJwksOptions,
   what: string,

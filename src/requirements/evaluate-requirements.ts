@@ -77,7 +77,7 @@ function checkBalance(
 }
 
 /** What a token's claims count toward token requirements. */
-export interface Tally {
+interface Tally {
   /** The summed balance over every requested key. */
   held: BigNumber;
   /** The requirement keys that were asked for, in Picket's order. */
@@ -91,7 +91,7 @@ export interface Tally {
  * per-key form) where present, else from the flat `tokenBalance` claims. Returns a message
  * instead when a claim that would count is malformed.
  */
-export function countBalance(
+function countBalance(
   claims: Readonly<Record<string, unknown>>,
   requirements: NormalizedRequirements,
 ): Tally | string {

@@ -47,7 +47,7 @@ export function sealRequirements(
 }
 
 /** The normalized form `requirements` were sealed with over `base`; `undefined` if they were not. */
-export function sealedNormalization(
+function sealedNormalization(
   requirements: object,
   base: Readonly<Requirements> | undefined,
 ): NormalizedRequirements | undefined {

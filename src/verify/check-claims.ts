@@ -28,7 +28,7 @@ export function verifyClaims(
 }
 
 /** Checks `iss` and `aud` of a verified token. */
-export function checkIssuerAndAudience(
+function checkIssuerAndAudience(
   claims: Record<string, unknown>,
   expected: ClaimExpectations,
 ): void {
@@ -126,7 +126,7 @@ function numericDate(claims: Record<string, unknown>, name: string): number | un
  * frozen, so that a cached token cannot be changed by one caller under another; freezing the
  * parser's object rather than a copy keeps V8's fast shapes.
  */
-export function normalizeClaims(claims: Record<string, unknown>, exp: number): PicketAccessToken {
+function normalizeClaims(claims: Record<string, unknown>, exp: number): PicketAccessToken {
   const fromSub = subjectOf(claims.sub);
   const chain = chainOf(stringClaim(claims, "chain"), fromSub);
   if (chain === null) {
