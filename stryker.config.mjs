@@ -1,8 +1,8 @@
 // @ts-check
-// Mutation testing of every folder the validation pipeline lives in: the wiring and the two
-// pipelines (src/*.ts), token reading and signatures (src/verify), key import and caching
-// (src/jwks), token-gating requirements (src/requirements), the verified-token cache
-// (src/cache), the shared leaves (src/shared), the Node platform, and the API client and HTTP
+// Mutation testing of every folder the validation pipeline lives in: the options, the wiring, the
+// pipeline and the verified-token cache (src/validator), token reading and signatures
+// (src/verify), key import and caching (src/jwks), token-gating requirements (src/requirements),
+// the shared leaves (src/shared), the Node platform and the algorithm table, and the API client and HTTP
 // adapters built on them. Run with `npm run mutation`, or one folder with
 // `npx stryker run --mutate 'src/verify/**/*.ts'`; the HTML and JSON reports land in
 // reports/mutation/ (gitignored), with the incremental file that lets a rerun test only the
@@ -29,9 +29,10 @@ export default {
     "src/verify/**/*.ts",
     "src/jwks/**/*.ts",
     "src/requirements/**/*.ts",
-    "src/cache/**/*.ts",
+    "src/validator/**/*.ts",
     "src/shared/**/*.ts",
     "src/platform/node.ts",
+    "src/platform/algorithms.ts",
     "src/client/**/*.ts",
     "src/http/**/*.ts",
   ],

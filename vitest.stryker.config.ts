@@ -13,7 +13,7 @@ const ALL_FOLDERS = [
   "verify",
   "jwks",
   "requirements",
-  "cache",
+  "validator",
   "shared",
   "platform",
   "client",

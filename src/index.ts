@@ -1,5 +1,4 @@
 export { PICKET_ISSUER, PICKET_JWKS_URI } from "./constants.js";
-export { createValidator, type Validator } from "./create-validator.js";
 export {
   ERROR_STATUS,
   type ErrorCode,
@@ -27,4 +26,5 @@ export type {
   ValidatorEvent,
   ValidatorOptions,
 } from "./types.js";
+export { createValidator, type Validator } from "./validator/create-validator.js";
 export { decodeUnverified } from "./verify/decode-unverified.js";

@@ -3,7 +3,7 @@ import { PICKET_JWKS_URI } from "../constants.js";
 import { isPicketValidationError, PicketValidationError } from "../errors.js";
 import { fetchJwks } from "../jwks/fetch-jwks.js";
 import { importKeySet } from "../jwks/import-key-set.js";
-import { SUPPORTED_ALGORITHMS } from "../verify/algorithms.js";
+import { SUPPORTED_ALGORITHMS } from "../platform/algorithms.js";
 import { CliIoError } from "./cli-errors.js";
 import { type CliIo, EXIT, type ExitStatus } from "./cli-io.js";
 import { envValue, parseCommandArgs, stringFlag } from "./command-args.js";

@@ -1,8 +1,8 @@
 import { type FileHandle, open } from "node:fs/promises";
 import type { JSONWebKeySet } from "jose";
 import { PICKET_JWKS_URI } from "../constants.js";
-import { checkJwksUri } from "../resolve-options.js";
 import { parseJsonSafely } from "../shared/parse-json-safely.js";
+import { checkJwksUri } from "../shared/secure-url.js";
 import type { ValidatorOptions } from "../types.js";
 import { CliIoError, UsageError } from "./cli-errors.js";
 

@@ -2,7 +2,7 @@ import { CliIoError, UsageError } from "./cli-errors.js";
 import type { CliIo } from "./cli-io.js";
 
 /** More than any token the validator would accept; bounds what a stray pipe can make us hold. */
-export const MAX_STDIN_BYTES = 1_048_576;
+const MAX_STDIN_BYTES = 1_048_576;
 
 // A value pasted from an Authorization header: `Bearer <token>`, any case, any spacing.
 const BEARER_PREFIX = /^(?:authorization:\s*)?bearer(?:\s+|$)/i;
@@ -23,7 +23,7 @@ export async function readToken(positionals: readonly string[], io: CliIo): Prom
 }
 
 /** Trims a pasted token and drops a leading `Bearer ` scheme. */
-export function withoutBearer(text: string): string {
+function withoutBearer(text: string): string {
   return text.trim().replace(BEARER_PREFIX, "").trim();
 }
 

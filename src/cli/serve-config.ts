@@ -33,7 +33,7 @@ export async function readServeConfig(path: string): Promise<ServeConfig> {
   }
   try {
     refuseUnknownKeys(config, KNOWN_KEYS, "the service's config");
-    checkPolicies((config as ServeConfig).policies);
+    checkPolicies((config as ServeConfig).policies, undefined);
   } catch (error) {
     throw new CliIoError(what, error);
   }

@@ -1,6 +1,6 @@
-import { createValidator } from "../create-validator.js";
 import { isPicketValidationError } from "../errors.js";
 import type { PicketAccessToken, ValidatorOptions } from "../types.js";
+import { createValidator } from "../validator/create-validator.js";
 import { UsageError } from "./cli-errors.js";
 import { type CliIo, EXIT, type ExitStatus } from "./cli-io.js";
 import { envValue, parseCommandArgs, stringFlag } from "./command-args.js";

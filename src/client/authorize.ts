@@ -1,8 +1,8 @@
-import type { Validator } from "../create-validator.js";
 import { isPicketValidationError, PicketValidationError } from "../errors.js";
 import { sameAddress } from "../requirements/same-address.js";
 import { holderOf } from "../shared/holder-of.js";
 import type { PicketAccessToken, RequirementFailure, Requirements } from "../types.js";
+import type { Validator } from "../validator/create-validator.js";
 import type { PicketClient } from "./create-picket-client.js";
 import { isPicketApiError } from "./picket-api-error.js";
 import { requirementsKey } from "./requirements-key.js";

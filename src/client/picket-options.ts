@@ -1,5 +1,5 @@
-import { knownOptionKeys } from "../defaults.js";
 import { refuseUnknownKeys } from "../shared/strict-keys.js";
+import { knownOptionKeys } from "../validator/defaults.js";
 import { CLIENT_OPTION_KEYS } from "./resolve-transport.js";
 
 const VALIDATOR_KEYS = knownOptionKeys("");

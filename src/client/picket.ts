@@ -1,4 +1,3 @@
-import { createValidator, type Validator } from "../create-validator.js";
 import { isPicketValidationError } from "../errors.js";
 import type {
   PicketAccessToken,
@@ -6,6 +5,7 @@ import type {
   ValidatorEvent,
   ValidatorOptions,
 } from "../types.js";
+import { createValidator, type Validator } from "../validator/create-validator.js";
 import { createPicketClient, type PicketClient } from "./create-picket-client.js";
 import { checkPicketOptions } from "./picket-options.js";
 import type {

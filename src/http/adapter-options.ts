@@ -1,8 +1,8 @@
 import type { PicketClient } from "../client/create-picket-client.js";
 import type { PicketApiError } from "../client/picket-api-error.js";
-import type { Validator } from "../create-validator.js";
 import type { PicketValidationError } from "../errors.js";
 import type { Requirements } from "../types.js";
+import type { Validator } from "../validator/create-validator.js";
 
 /**
  * What `getToken` may give: the token, or `undefined`, `null` or `""` for a request without

@@ -39,7 +39,7 @@ const REALM = "picket";
  * Seconds a client should wait before retrying a 503: the key set's default `cooldown`, after
  * which the validator tries the key server again.
  */
-export const RETRY_AFTER_SECONDS = 30;
+const RETRY_AFTER_SECONDS = 30;
 
 /**
  * Whether `error` may be answered as a refusal: a {@link PicketValidationError} whose `status` is

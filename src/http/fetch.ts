@@ -1,7 +1,7 @@
-import type { Validator } from "../create-validator.js";
 import { PicketValidationError } from "../errors.js";
 import { refuseUnknownKeys } from "../shared/strict-keys.js";
 import type { PicketAccessToken, Requirements } from "../types.js";
+import type { Validator } from "../validator/create-validator.js";
 import { type AdapterOptions, FRESH_TOKEN_HEADER } from "./adapter-options.js";
 import {
   type ErrorResponse,
@@ -10,7 +10,7 @@ import {
   publicMessage,
 } from "./error-response.js";
 import { guard, guardSettings } from "./route-guard.js";
-import { checkRequirementsOnce } from "./route-requirements.js";
+import { checkCallRequirements } from "./route-requirements.js";
 
 /** Options of {@link withPicket}; `getToken` and `onError` receive the Web `Request`. */
 export type PicketAuthOptions = AdapterOptions<Request>;
@@ -69,7 +69,7 @@ export async function authenticate(
     // `optional` is not for authenticate: it resolves with claims or rejects.
     { ...options, validator, optional: false },
     readAuthorization,
-    checkRequirementsOnce("authenticate", requirements, validator ?? {}),
+    checkCallRequirements("authenticate", requirements, validator ?? {}),
   );
   const outcome = await guard(settings, request);
   if (!outcome.ok) {

@@ -1,12 +1,12 @@
 import { authorize } from "../client/authorize.js";
 import type { PicketClient } from "../client/create-picket-client.js";
 import { isPicketApiError } from "../client/picket-api-error.js";
-import type { Validator } from "../create-validator.js";
 import { PicketValidationError } from "../errors.js";
 import { callHook } from "../shared/call-hook.js";
 import { parseBearer } from "../shared/parse-bearer.js";
 import { refuseUnknownKeys } from "../shared/strict-keys.js";
 import type { PicketAccessToken, Requirements } from "../types.js";
+import type { Validator } from "../validator/create-validator.js";
 import {
   ADAPTER_OPTION_KEYS,
   type AdapterOptions,

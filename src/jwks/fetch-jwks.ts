@@ -1,5 +1,6 @@
 import { PicketValidationError } from "../errors.js";
 import { parseJsonSafely } from "../shared/parse-json-safely.js";
+import { isSecureUrl } from "../shared/secure-url.js";
 
 /** Limits of one JWKS fetch (and of the discovery document read to find a moved key set). */
 export interface FetchJwksOptions {
@@ -19,10 +20,43 @@ export function fetchJwks(uri: string, options: FetchJwksOptions): Promise<unkno
 }
 
 /**
+ * Reads the key set's address, `jwks_uri`, from an OpenID Connect configuration document, under
+ * the limits of a JWKS fetch. The address must be `https:` (`http:` only for loopback hosts, as
+ * for `jwksUri`). Throws `ERR_JWKS_UNAVAILABLE` when the document cannot be fetched,
+ * `ERR_JWKS_INVALID` when it names no such address.
+ */
+export async function discoverJwksUri(
+  configurationUri: string,
+  options: FetchJwksOptions,
+): Promise<string> {
+  const document = await fetchJsonDocument(configurationUri, options, "OpenID configuration");
+  const named =
+    typeof document === "object" && document !== null
+      ? (document as { jwks_uri?: unknown }).jwks_uri
+      : undefined;
+  const url = typeof named === "string" ? absoluteUrl(named) : undefined;
+  if (url === undefined || !isSecureUrl(url)) {
+    throw new PicketValidationError(
+      "ERR_JWKS_INVALID",
+      `The OpenID configuration at ${configurationUri} names no https: jwks_uri`,
+    );
+  }
+  return url.href;
+}
+
+function absoluteUrl(text: string): URL | undefined {
+  try {
+    return new URL(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * {@link fetchJwks} for another JSON document on the way to the keys (an OpenID Connect
  * configuration), under the same limits; `what` names it in error messages.
  */
-export async function fetchJsonDocument(
+async function fetchJsonDocument(
   uri: string,
   options: FetchJwksOptions,
   what: string,

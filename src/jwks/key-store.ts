@@ -1,9 +1,13 @@
 import { LRUCache } from "lru-cache";
 import { PicketValidationError } from "../errors.js";
+import type { AlgorithmSpec } from "../platform/algorithms.js";
 import type { JwksFetchReason, ValidatorEvent } from "../types.js";
-import type { AlgorithmSpec } from "../verify/algorithms.js";
-import { discoverJwksUri } from "./discover-jwks-uri.js";
-import { answeredNotFound, type FetchJwksOptions, fetchJwks } from "./fetch-jwks.js";
+import {
+  answeredNotFound,
+  discoverJwksUri,
+  type FetchJwksOptions,
+  fetchJwks,
+} from "./fetch-jwks.js";
 import {
   type ImportedKeySet,
   importKeySet,
@@ -39,9 +43,13 @@ export interface KeyStoreOptions {
 }
 
 /**
- * The JWKS key cache. Lookups are synchronous and never wait for the network: stale keys keep
- * serving while one background fetch refreshes them. Fetches are shared between concurrent
- * callers, limited to one per cooldown for unknown keys, and backed off after failures.
+ * The JWKS key cache, and the one place keys are chosen for a token and fetched. Lookups
+ * ({@link KeyStore.peek}, {@link KeyStore.has}) are synchronous and never start a fetch; a fetch
+ * starts only where a name says so: {@link KeyStore.refreshIfStale} (in the background: stale
+ * keys keep serving meanwhile), {@link KeyStore.keysOrFetch}, {@link KeyStore.keysAfterRefetch},
+ * {@link KeyStore.ensureLoaded}, {@link KeyStore.refetchForUnknownKey} and
+ * {@link KeyStore.refresh}. Fetches are shared between concurrent callers, limited to one per
+ * cooldown for unknown keys, and backed off after failures.
  */
 export class KeyStore {
   readonly #options: KeyStoreOptions;
@@ -79,14 +87,9 @@ export class KeyStore {
     return this.#generation;
   }
 
-  /** Whether a key set has ever been loaded (fresh or not). */
-  get loaded(): boolean {
-    return this.#loadedAt !== undefined;
-  }
-
   /**
    * The keys that may verify a token with this `kid` (all keys fitting `alg` when there is no
-   * `kid`), or `undefined` when no usable key set is loaded. May start a background refresh.
+   * `kid`), or `undefined` when no usable key set is loaded. Never starts a fetch.
    */
   peek(kid: string | undefined, alg: string): readonly VerificationKey[] | undefined {
     if (!this.#usable()) return undefined;
@@ -110,22 +113,67 @@ export class KeyStore {
 
   /**
    * Whether a key is still in the current key set and that set may still be used: a cached
-   * token is held to the same key ages as a new one, and its use also starts the refresh.
+   * token is held to the same key ages as a new one. Never starts a fetch.
    */
   has(key: VerificationKey): boolean {
     return this.#current.has(key) && this.#usable();
   }
 
   /**
+   * Starts the one background refresh when the keys are past `maxAge` yet still usable (up to
+   * `staleIfError`); never waits. Called wherever keys are used: for every token verified or
+   * answered from the token cache, so that the keys in use never go past `staleIfError` unseen.
+   */
+  refreshIfStale(): void {
+    if (this.#loadedAt === undefined || this.#options.jwksUri === undefined) return;
+    const age = this.#options.clock() - this.#loadedAt;
+    if (age >= this.#settings.maxAge && age < this.#usableFor()) this.#refreshInBackground(age);
+  }
+
+  /**
+   * The keys to verify a token with: at once from the loaded key set, after
+   * {@link KeyStore.refreshIfStale}; otherwise after the one fetch it must wait for: the first
+   * key set, or the one refetch per cooldown that a `kid` not in the set allows. Empty when
+   * there is no such key.
+   */
+  keysOrFetch(
+    kid: string | undefined,
+    alg: string,
+  ): readonly VerificationKey[] | Promise<readonly VerificationKey[]> {
+    this.refreshIfStale();
+    const keys = this.peek(kid, alg);
+    return keys !== undefined && keys.length > 0 ? keys : this.#fetchKeys(kid, alg, keys);
+  }
+
+  /**
+   * For a token without `kid` that no current key verified (the keys may have been rotated): the
+   * keys of a newer key set after the one refetch per cooldown, or `undefined` when there is none.
+   */
+  async keysAfterRefetch(alg: string): Promise<readonly VerificationKey[] | undefined> {
+    const generation = this.#generation;
+    if (!(await this.refetchForUnknownKey(undefined)) || this.#generation === generation) {
+      return undefined;
+    }
+    return this.peek(undefined, alg) ?? [];
+  }
+
+  /**
    * Waits until a usable key set is loaded, fetching one unless a failed fetch is still backing
-   * off. Throws the reason when there is still none.
+   * off (and starting the background refresh of stale keys). Throws the reason when there is
+   * still none.
    */
   async ensureLoaded(): Promise<void> {
-    if (this.#inFlight === undefined && this.#usable()) return;
+    if (this.#inFlight === undefined && this.#usable()) {
+      this.refreshIfStale();
+      return;
+    }
     const pending =
       this.#inFlight ?? this.#fetchIfAllowed(this.#loadedAt === undefined ? "initial" : "refresh");
     if (pending !== undefined) await pending;
-    if (this.#usable()) return;
+    if (this.#usable()) {
+      this.refreshIfStale();
+      return;
+    }
     throw (
       this.#lastError ??
       new PicketValidationError(
@@ -165,17 +213,33 @@ export class KeyStore {
     if (error !== undefined) throw error;
   }
 
-  /**
-   * Whether keys are loaded and young enough to use: up to `staleIfError` (or `maxAge`, if
-   * longer). Past `maxAge`, starts the one background refresh.
-   */
+  /** {@link KeyStore.keysOrFetch}'s wait, when the key set holds no key for the token now. */
+  async #fetchKeys(
+    kid: string | undefined,
+    alg: string,
+    peeked: readonly VerificationKey[] | undefined,
+  ): Promise<readonly VerificationKey[]> {
+    let keys = peeked;
+    if (keys === undefined) {
+      await this.ensureLoaded();
+      keys = this.peek(kid, alg) ?? [];
+    }
+    if (keys.length === 0 && (await this.refetchForUnknownKey(kid))) {
+      keys = this.peek(kid, alg) ?? [];
+    }
+    return keys;
+  }
+
+  /** Whether keys are loaded and young enough to use: up to {@link KeyStore.#usableFor}. */
   #usable(): boolean {
     if (this.#loadedAt === undefined) return false;
     if (this.#options.jwksUri === undefined) return true;
-    const age = this.#options.clock() - this.#loadedAt;
-    if (age >= Math.max(this.#settings.staleIfError, this.#settings.maxAge)) return false;
-    if (age >= this.#settings.maxAge) this.#refreshInBackground(age);
-    return true;
+    return this.#options.clock() - this.#loadedAt < this.#usableFor();
+  }
+
+  /** How long a key set may be used: `staleIfError`, or `maxAge` if longer. */
+  #usableFor(): number {
+    return Math.max(this.#settings.staleIfError, this.#settings.maxAge);
   }
 
   #refreshInBackground(age: number): void {

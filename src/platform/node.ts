@@ -1,6 +1,6 @@
 import { constants, createPublicKey, type JsonWebKey, type KeyObject, verify } from "node:crypto";
 import type { JWK } from "jose";
-import type { AlgorithmSpec } from "../verify/algorithms.js";
+import type { AlgorithmSpec } from "./algorithms.js";
 import type { Platform, PlatformKey } from "./platform.js";
 
 type VerifyKey = Parameters<typeof verify>[2];

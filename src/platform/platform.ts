@@ -1,5 +1,5 @@
 import type { JWK } from "jose";
-import type { AlgorithmSpec } from "../verify/algorithms.js";
+import type { AlgorithmSpec } from "./algorithms.js";
 
 /** A public key in the runtime's own form: a `KeyObject` on Node, a `CryptoKey` elsewhere. */
 export type PlatformKey = object;

@@ -1,7 +1,7 @@
 import type { JWK } from "jose";
 import { decode as decodeBase64UrlWithJose } from "jose/base64url";
 import { importJWK } from "jose/key/import";
-import type { AlgorithmSpec } from "../verify/algorithms.js";
+import type { AlgorithmSpec } from "./algorithms.js";
 import type { Platform, PlatformKey } from "./platform.js";
 
 const encoder = new TextEncoder();

@@ -1,10 +1,10 @@
 import { once } from "node:events";
 import { createServer, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createValidator, type Validator } from "../create-validator.js";
 import { callHook } from "../shared/call-hook.js";
 import { refuseUnknownKeys } from "../shared/strict-keys.js";
 import type { Requirements, ValidatorEvent, ValidatorOptions } from "../types.js";
+import { createValidator, type Validator } from "../validator/create-validator.js";
 import { checkPolicies } from "./policies.js";
 import { routeRequest } from "./route-request.js";
 import type { ServerContext, ServerLogEntry } from "./server-context.js";
@@ -85,7 +85,6 @@ const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,128}$/;
  */
 export function createValidationServer(options: ValidationServerOptions): ValidationServer {
   checkOptions(options);
-  const policies = withOwner(() => checkPolicies(options.policies));
   const metrics = new ServerMetrics();
   const userOnEvent = options.validator.onEvent;
   const validator = createValidator({
@@ -95,6 +94,7 @@ export function createValidationServer(options: ValidationServerOptions): Valida
       callHook(userOnEvent, event);
     },
   });
+  const policies = withOwner(() => checkPolicies(options.policies, validator.requirements));
   const log = options.log ?? logToStderr;
   let ready = false;
   let closing = false;

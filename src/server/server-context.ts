@@ -1,5 +1,5 @@
-import type { Validator } from "../create-validator.js";
 import type { Requirements } from "../types.js";
+import type { Validator } from "../validator/create-validator.js";
 import type { ServerMetrics } from "./server-metrics.js";
 
 /** One line of the service's log: a refusal, a failure, or the service starting and stopping. */

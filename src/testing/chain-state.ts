@@ -1,6 +1,5 @@
 import type BigNumber from "bignumber.js";
-import { ZERO } from "../requirements/decimal.js";
-import { parseAmount } from "../requirements/parse-amount.js";
+import { parseAmount, ZERO } from "../requirements/parse-amount.js";
 import { addressKey } from "../requirements/same-address.js";
 import { refuseUnknownKeys } from "../shared/strict-keys.js";
 import type { TokenBalances, TokenRequirementKey } from "../types.js";

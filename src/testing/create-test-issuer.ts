@@ -9,10 +9,10 @@ import {
 } from "node:crypto";
 import type { JSONWebKeySet, JWK } from "jose";
 import { PICKET_ISSUER } from "../constants.js";
-import { createValidator, type Validator } from "../create-validator.js";
 import { parseSubject } from "../shared/holder-of.js";
 import { refuseUnknownKeys } from "../shared/strict-keys.js";
 import type { PicketClaims, ValidatorOptions } from "../types.js";
+import { createValidator, type Validator } from "../validator/create-validator.js";
 import { followRotations } from "./follow-rotations.js";
 import { type JwksServer, serveJwks } from "./serve-jwks.js";
 

@@ -1,4 +1,4 @@
-import type { Validator } from "../create-validator.js";
+import type { Validator } from "../validator/create-validator.js";
 
 /**
  * Wraps a validator of an in-process key set so that it follows the set's rotations: whenever

@@ -1,9 +1,9 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Validator } from "../create-validator.js";
 import { refuseUnknownKeys } from "../shared/strict-keys.js";
 import type { ValidatorOptions } from "../types.js";
+import type { Validator } from "../validator/create-validator.js";
 import { ApiFailure } from "./api-failure.js";
 import { type BalanceUpdate, ChainState } from "./chain-state.js";
 import { createTestIssuer } from "./create-test-issuer.js";

@@ -1,9 +1,9 @@
 import { PICKET_ISSUER } from "../constants.js";
-import type { Validator } from "../create-validator.js";
 import { isPicketValidationError } from "../errors.js";
 import { checkRequirements } from "../requirements/check-requirements.js";
 import { normalizeRequirements } from "../requirements/normalize-requirements.js";
 import type { PicketClaims, Requirements, TokenBalances } from "../types.js";
+import type { Validator } from "../validator/create-validator.js";
 import { ApiFailure, isRecord, textField } from "./api-failure.js";
 import { type ChainState, sumBalances } from "./chain-state.js";
 import type { TestIssuer } from "./create-test-issuer.js";

@@ -1,5 +1,5 @@
 import { PicketValidationError } from "../errors.js";
-import type { AlgorithmSpec } from "./algorithms.js";
+import type { AlgorithmSpec } from "../platform/algorithms.js";
 
 const EMBEDDED_KEY_MEMBERS = ["jwk", "jku", "x5u", "x5c"] as const;
 

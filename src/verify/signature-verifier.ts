@@ -1,6 +1,6 @@
 import { platform } from "#platform";
+import type { AlgorithmSpec } from "../platform/algorithms.js";
 import type { PlatformKey } from "../platform/platform.js";
-import type { AlgorithmSpec } from "./algorithms.js";
 
 /** A key that may verify a token; the verifier returns the one that did. */
 export interface CandidateKey {

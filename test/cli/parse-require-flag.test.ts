@@ -4,14 +4,14 @@ import { dirname, join } from "node:path";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { parseRequireFlags } from "../../src/cli/parse-require-flag.js";
 import { runCli } from "../../src/cli/run-cli.js";
-import type { Validator } from "../../src/create-validator.js";
 import { createTestIssuer } from "../../src/testing/index.js";
 import type { Requirements } from "../../src/types.js";
+import type { Validator } from "../../src/validator/create-validator.js";
 
 // The real validator, with every requirements object that reaches `validate` recorded.
 const reached = vi.hoisted(() => [] as unknown[]);
-vi.mock("../../src/create-validator.js", async (importOriginal) => {
-  const real = await importOriginal<typeof import("../../src/create-validator.js")>();
+vi.mock("../../src/validator/create-validator.js", async (importOriginal) => {
+  const real = await importOriginal<typeof import("../../src/validator/create-validator.js")>();
   return {
     ...real,
     createValidator: (...args: Parameters<typeof real.createValidator>): Validator => {

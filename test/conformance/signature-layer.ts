@@ -1,10 +1,10 @@
 import { expect } from "vitest";
 import { type ErrorCode, isPicketValidationError } from "../../src/errors.js";
-import { KeyStore } from "../../src/jwks/key-store.js";
-import { type AlgorithmSpec, SUPPORTED_ALGORITHMS } from "../../src/verify/algorithms.js";
+import type { KeyStore } from "../../src/jwks/key-store.js";
+import { type AlgorithmSpec, SUPPORTED_ALGORITHMS } from "../../src/platform/algorithms.js";
 import { checkHeader } from "../../src/verify/check-header.js";
 import { decodeBase64UrlPart, decodeJsonObject, splitToken } from "../../src/verify/parse-token.js";
-import { SignatureVerifier } from "../../src/verify/signature-verifier.js";
+import { createPipeline } from "../helpers/pipeline.js";
 
 /** What the signature layer made of a compact JWS. */
 export type Verdict = { accepted: true } | { accepted: false; code: ErrorCode };
@@ -47,27 +47,17 @@ export async function verifyAtSignatureLayer(
     decodeBase64UrlPart(parts.payload, "payload");
     const signature = decodeBase64UrlPart(parts.signature, "signature");
     const spec = checkHeader(header, allowed);
-    const store = new KeyStore({
-      jwksUri: undefined,
+    // The validator's own key store and verifier, wired as a validator wires them.
+    const { store, verifier } = createPipeline({
+      projectId: "signature-layer",
+      clock: () => 1_700_000_000_000,
       jwks,
-      algorithms: [...allowed.values()],
-      clock: () => 0,
-      fetch: () => Promise.reject(new Error("the signature layer never fetches")),
-      settings: {
-        maxAge: 600_000,
-        staleIfError: 86_400_000,
-        cooldown: 30_000,
-        timeout: 5_000,
-        maxKeys: 100,
-        maxBytes: 1_048_576,
-      },
-      emit: () => undefined,
+      algorithms,
     });
     await store.ensureLoaded();
     const keys = store.peek(header.kid as string | undefined, spec.name) ?? [];
     if (keys.length === 0) return { accepted: false, code: "ERR_KEY_NOT_FOUND" };
     const signed = { spec, signingInput: Buffer.from(parts.signingInput, "latin1"), signature };
-    const verifier = new SignatureVerifier();
     let accepted = false;
     for (const key of keys) {
       const sync = verifier.verifyHere(signed, [key]) !== undefined;

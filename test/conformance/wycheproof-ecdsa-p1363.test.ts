@@ -1,7 +1,7 @@
 import { createPublicKey, type KeyObject } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { importKeySet } from "../../src/jwks/import-key-set.js";
-import { SUPPORTED_ALGORITHMS } from "../../src/verify/algorithms.js";
+import { SUPPORTED_ALGORITHMS } from "../../src/platform/algorithms.js";
 import { SignatureVerifier } from "../../src/verify/signature-verifier.js";
 import {
   CaseCounter,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createValidator, isPicketValidationError } from "../../src/index.js";
 import { importKeySet } from "../../src/jwks/import-key-set.js";
-import { SUPPORTED_ALGORITHMS } from "../../src/verify/algorithms.js";
+import { SUPPORTED_ALGORITHMS } from "../../src/platform/algorithms.js";
 import { ALL_ALGORITHMS, describeVerdict, verifyAtSignatureLayer } from "./signature-layer.js";
 import {
   CaseCounter,

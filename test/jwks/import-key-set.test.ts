@@ -1,8 +1,8 @@
 import { generateKeyPairSync, type KeyObject } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { importKeySet, importKeySetSync } from "../../src/jwks/import-key-set.js";
+import { type AlgorithmSpec, SUPPORTED_ALGORITHMS } from "../../src/platform/algorithms.js";
 import { createTestIssuer } from "../../src/testing/index.js";
-import { type AlgorithmSpec, SUPPORTED_ALGORITHMS } from "../../src/verify/algorithms.js";
 import { rejectionOf } from "../helpers/expect-code.js";
 
 const ES256 = SUPPORTED_ALGORITHMS.get("ES256") as AlgorithmSpec;

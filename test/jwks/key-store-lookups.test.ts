@@ -1,9 +1,10 @@
 import { generateKeyPairSync, type KeyObject } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { KeyStore, type KeyStoreOptions } from "../../src/jwks/key-store.js";
+import { type AlgorithmSpec, SUPPORTED_ALGORITHMS } from "../../src/platform/algorithms.js";
 import { createTestIssuer } from "../../src/testing/index.js";
-import { type AlgorithmSpec, SUPPORTED_ALGORITHMS } from "../../src/verify/algorithms.js";
 import { rejectionOf } from "../helpers/expect-code.js";
+import { KEY_STORE_SETTINGS } from "../helpers/pipeline.js";
 
 const ES256 = SUPPORTED_ALGORITHMS.get("ES256") as AlgorithmSpec;
 const RS256 = SUPPORTED_ALGORITHMS.get("RS256") as AlgorithmSpec;
@@ -18,14 +19,7 @@ function storeOptions(overrides: Partial<KeyStoreOptions> = {}): KeyStoreOptions
     fetch: (async () => {
       throw new Error("no network in this test");
     }) as typeof fetch,
-    settings: {
-      maxAge: 600_000,
-      staleIfError: 86_400_000,
-      cooldown: 30_000,
-      timeout: 5_000,
-      maxKeys: 100,
-      maxBytes: 1_048_576,
-    },
+    settings: KEY_STORE_SETTINGS,
     emit: () => undefined,
     ...overrides,
   };

@@ -1,7 +1,7 @@
 import { constants, generateKeyPairSync, type KeyObject, sign } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import { type AlgorithmSpec, SUPPORTED_ALGORITHMS } from "../../src/platform/algorithms.js";
 import { platform } from "../../src/platform/node.js";
-import { type AlgorithmSpec, SUPPORTED_ALGORITHMS } from "../../src/verify/algorithms.js";
 import { SignatureVerifier } from "../../src/verify/signature-verifier.js";
 import { derEcdsaSigner, ecdsaSigner, eddsaSigner, rsaSigner } from "../helpers/forge.js";
 

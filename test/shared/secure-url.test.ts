@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isSecureUrl } from "../../src/shared/secure-url.js";
+import { checkJwksUri, isSecureUrl } from "../../src/shared/secure-url.js";
 
 describe("isSecureUrl", () => {
   it.each([
@@ -25,5 +25,19 @@ describe("isSecureUrl", () => {
     "file:///etc/keys",
   ])("refuses %s", (url) => {
     expect(isSecureUrl(new URL(url))).toBe(false);
+  });
+});
+
+describe("checkJwksUri", () => {
+  it("returns the address as a string, from text or a URL", () => {
+    expect(checkJwksUri("https://keys.example/jwks.json")).toBe("https://keys.example/jwks.json");
+    expect(checkJwksUri(new URL("http://127.0.0.1:8080/k"))).toBe("http://127.0.0.1:8080/k");
+  });
+
+  it("refuses a relative address and plain http: off loopback, naming the option", () => {
+    expect(() => checkJwksUri("/jwks.json")).toThrow("options.jwksUri must be an absolute URL");
+    expect(() => checkJwksUri("http://keys.example/jwks.json")).toThrow(
+      "options.jwksUri must use https: (http: only for loopback hosts)",
+    );
   });
 });

@@ -1,7 +1,7 @@
 import { generateKeyPairSync, type KeyObject } from "node:crypto";
 import { describe, expect, it, vi } from "vitest";
+import { type AlgorithmSpec, SUPPORTED_ALGORITHMS } from "../../src/platform/algorithms.js";
 import { platform } from "../../src/platform/node.js";
-import { type AlgorithmSpec, SUPPORTED_ALGORITHMS } from "../../src/verify/algorithms.js";
 import { SignatureVerifier, type SignedToken } from "../../src/verify/signature-verifier.js";
 import { ecdsaSigner, rsaSigner } from "../helpers/forge.js";
 import { ES256 } from "../helpers/pipeline.js";

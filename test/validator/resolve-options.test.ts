@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { createValidator, type ValidatorOptions } from "../src/index.js";
-import { resolveOptions } from "../src/resolve-options.js";
+import { createValidator, type ValidatorOptions } from "../../src/index.js";
+import { resolveOptions } from "../../src/validator/resolve-options.js";
 
 const projectId = "7a9c8a54-3c4e-4e1b-9a8f-2f1f6c9b0d11";
 

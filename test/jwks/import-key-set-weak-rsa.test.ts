@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { isWeakRsaKey } from "../../src/jwks/weak-rsa-key.js";
+import { isWeakRsaKey } from "../../src/jwks/import-key-set.js";
 
 function rsaKey(publicExponent: number) {
   const { publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048, publicExponent });

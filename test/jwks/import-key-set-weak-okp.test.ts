@@ -1,9 +1,8 @@
 import { createPublicKey, generateKeyPairSync, type KeyObject, verify } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { createValidator } from "../../src/index.js";
-import { importKeySet } from "../../src/jwks/import-key-set.js";
-import { isSmallOrderOkpKey } from "../../src/jwks/weak-okp-key.js";
-import { type AlgorithmSpec, SUPPORTED_ALGORITHMS } from "../../src/verify/algorithms.js";
+import { importKeySet, isSmallOrderOkpKey } from "../../src/jwks/import-key-set.js";
+import { type AlgorithmSpec, SUPPORTED_ALGORITHMS } from "../../src/platform/algorithms.js";
 import { expectCode } from "../helpers/expect-code.js";
 import { encodePart, forgeToken, spellingsOf } from "../helpers/forge.js";
 

@@ -1,7 +1,7 @@
-import { PICKET_ISSUER, PICKET_JWKS_URI } from "./constants.js";
+import { PICKET_ISSUER, PICKET_JWKS_URI } from "../constants.js";
 
 /** What a number option counts (or, for `clock`, what the function returns). */
-export type OptionUnit = "seconds" | "milliseconds" | "bytes" | "keys" | "tokens";
+type OptionUnit = "seconds" | "milliseconds" | "bytes" | "keys" | "tokens";
 
 /** One option of `createValidator`: its default, its unit and its floor. */
 export interface OptionDefault<T> {

@@ -1,5 +1,4 @@
 import { describe, expect, it, vi } from "vitest";
-import { acquireKeys, keysAfterRotation } from "../../src/jwks/acquire-keys.js";
 import { KeyStore } from "../../src/jwks/key-store.js";
 import { createTestIssuer, type TestIssuer } from "../../src/testing/index.js";
 import { createManualClock } from "../helpers/clock.js";
@@ -55,11 +54,11 @@ function remoteStore(initial: TestIssuer[] = [first]) {
 const kids = (keys: readonly { kid: string | undefined }[] | undefined) =>
   keys?.map((key) => key.kid);
 
-describe("acquireKeys", () => {
+describe("KeyStore.keysOrFetch", () => {
   it("loads the first key set, then answers from it without fetching", async () => {
     const { store, requests } = remoteStore();
-    expect(kids(await acquireKeys(store, "k1", "ES256"))).toEqual(["k1"]);
-    expect(kids(await acquireKeys(store, undefined, "ES256"))).toEqual(["k1"]);
+    expect(kids(await store.keysOrFetch("k1", "ES256"))).toEqual(["k1"]);
+    expect(kids(await store.keysOrFetch(undefined, "ES256"))).toEqual(["k1"]);
     expect(requests).toHaveLength(1);
   });
 
@@ -68,7 +67,7 @@ describe("acquireKeys", () => {
     await remote.store.ensureLoaded();
     remote.serve([first, second]);
     remote.clock.advance(COOLDOWN);
-    expect(kids(await acquireKeys(remote.store, "k2", "ES256"))).toEqual(["k2"]);
+    expect(kids(await remote.store.keysOrFetch("k2", "ES256"))).toEqual(["k2"]);
     expect(remote.requests).toHaveLength(2);
   });
 
@@ -76,7 +75,7 @@ describe("acquireKeys", () => {
     const remote = remoteStore();
     await remote.store.ensureLoaded();
     remote.serve([first, second]);
-    expect(await acquireKeys(remote.store, "k2", "ES256")).toEqual([]);
+    expect(await remote.store.keysOrFetch("k2", "ES256")).toEqual([]);
     expect(remote.requests).toHaveLength(1);
   });
 
@@ -84,13 +83,13 @@ describe("acquireKeys", () => {
     const remote = remoteStore();
     await remote.store.ensureLoaded();
     remote.clock.advance(COOLDOWN);
-    expect(await acquireKeys(remote.store, "k9", "ES256")).toEqual([]);
+    expect(await remote.store.keysOrFetch("k9", "ES256")).toEqual([]);
     expect(remote.requests).toHaveLength(2);
   });
 
   it("returns no key, without fetching again, when the first key set has none for the alg", async () => {
     const remote = remoteStore();
-    expect(await acquireKeys(remote.store, undefined, "RS256")).toEqual([]);
+    expect(await remote.store.keysOrFetch(undefined, "RS256")).toEqual([]);
     // The first load only: the cooldown it started refuses a refetch.
     expect(remote.requests).toHaveLength(1);
   });
@@ -107,7 +106,7 @@ describe("acquireKeys", () => {
     remote.serve([createTestIssuer({ kid: "k1" })]);
     const refreshing = remote.store.refresh();
     const answer = await Promise.race([
-      acquireKeys(remote.store, "k1", "ES256"),
+      remote.store.keysOrFetch("k1", "ES256"),
       new Promise((resolve) => setImmediate(() => setImmediate(() => resolve("waited")))),
     ]);
     expect(answer).toBe(before);
@@ -122,26 +121,50 @@ describe("acquireKeys", () => {
     remote.clock.advance(COOLDOWN);
     remote.serve(undefined);
     remote.onFetch(() => remote.clock.advance(KEY_STORE_SETTINGS.staleIfError));
-    expect(await acquireKeys(remote.store, "k9", "ES256")).toEqual([]);
+    expect(await remote.store.keysOrFetch("k9", "ES256")).toEqual([]);
     expect(remote.store.peek("k1", "ES256")).toBeUndefined();
   });
 
   it("throws the load's error when no key set can be had", async () => {
     const remote = remoteStore();
     remote.serve(undefined);
-    await expect(acquireKeys(remote.store, "k1", "ES256")).rejects.toMatchObject({
+    await expect(remote.store.keysOrFetch("k1", "ES256")).rejects.toMatchObject({
       code: "ERR_JWKS_UNAVAILABLE",
     });
   });
 });
 
-describe("keysAfterRotation", () => {
+describe("KeyStore: where a fetch may start", () => {
+  it("answers loaded keys at once, not as a promise", async () => {
+    const { store } = remoteStore();
+    await store.ensureLoaded();
+    const found = store.keysOrFetch("k1", "ES256");
+    expect(found).not.toBeInstanceOf(Promise);
+    expect(kids(found as readonly { kid: string | undefined }[])).toEqual(["k1"]);
+  });
+
+  it("never fetches from peek or has, even with stale keys; refreshIfStale and keysOrFetch do, once", async () => {
+    const { store, clock, requests } = remoteStore();
+    await store.ensureLoaded();
+    const [key] = store.peek("k1", "ES256") ?? [];
+    clock.advance(KEY_STORE_SETTINGS.maxAge);
+    expect(store.peek("k1", "ES256")).toHaveLength(1);
+    expect(store.has(key as NonNullable<typeof key>)).toBe(true);
+    expect(requests).toHaveLength(1);
+    store.refreshIfStale();
+    expect(requests).toHaveLength(2);
+    store.keysOrFetch("k1", "ES256");
+    expect(requests).toHaveLength(2);
+  });
+});
+
+describe("KeyStore.keysAfterRefetch", () => {
   it("returns the keys of the new key set after a refetch", async () => {
     const remote = remoteStore();
     await remote.store.ensureLoaded();
     remote.serve([second]);
     remote.clock.advance(COOLDOWN);
-    expect(kids(await keysAfterRotation(remote.store, "ES256"))).toEqual(["k2"]);
+    expect(kids(await remote.store.keysAfterRefetch("ES256"))).toEqual(["k2"]);
     expect(remote.requests).toHaveLength(2);
   });
 
@@ -150,7 +173,7 @@ describe("keysAfterRotation", () => {
     await remote.store.ensureLoaded();
     const before = remote.store.generation;
     remote.clock.advance(COOLDOWN);
-    expect(kids(await keysAfterRotation(remote.store, "ES256"))).toEqual(["k1"]);
+    expect(kids(await remote.store.keysAfterRefetch("ES256"))).toEqual(["k1"]);
     expect(remote.store.generation).toBe(before + 1);
   });
 
@@ -159,7 +182,7 @@ describe("keysAfterRotation", () => {
     await remote.store.ensureLoaded();
     remote.serve(undefined);
     remote.clock.advance(COOLDOWN);
-    expect(await keysAfterRotation(remote.store, "ES256")).toBeUndefined();
+    expect(await remote.store.keysAfterRefetch("ES256")).toBeUndefined();
     expect(remote.requests).toHaveLength(2);
     expect(kids(remote.store.peek(undefined, "ES256"))).toEqual(["k1"]);
   });
@@ -168,7 +191,7 @@ describe("keysAfterRotation", () => {
     const remote = remoteStore();
     await remote.store.ensureLoaded();
     remote.serve([second]);
-    expect(await keysAfterRotation(remote.store, "ES256")).toBeUndefined();
+    expect(await remote.store.keysAfterRefetch("ES256")).toBeUndefined();
     expect(remote.requests).toHaveLength(1);
   });
 
@@ -182,14 +205,14 @@ describe("keysAfterRotation", () => {
       settings: KEY_STORE_SETTINGS,
       emit: () => undefined,
     });
-    expect(await keysAfterRotation(store, "ES256")).toBeUndefined();
+    expect(await store.keysAfterRefetch("ES256")).toBeUndefined();
   });
 
   it("returns an empty list when the new key set has no key for the alg", async () => {
     const remote = remoteStore();
     await remote.store.ensureLoaded();
     remote.clock.advance(COOLDOWN);
-    expect(await keysAfterRotation(remote.store, "RS256")).toEqual([]);
+    expect(await remote.store.keysAfterRefetch("RS256")).toEqual([]);
   });
 
   it("waits for a fetch already under way and takes its keys", async () => {
@@ -197,7 +220,7 @@ describe("keysAfterRotation", () => {
     await remote.store.ensureLoaded();
     remote.serve([second]);
     const refreshing = remote.store.refresh();
-    expect(kids(await keysAfterRotation(remote.store, "ES256"))).toEqual(["k2"]);
+    expect(kids(await remote.store.keysAfterRefetch("ES256"))).toEqual(["k2"]);
     await refreshing;
     expect(remote.requests).toHaveLength(2);
   });

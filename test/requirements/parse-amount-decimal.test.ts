@@ -1,6 +1,6 @@
 import BigNumber from "bignumber.js";
 import { describe, expect, it } from "vitest";
-import { Decimal, ZERO } from "../../src/requirements/decimal.js";
+import { Decimal, ZERO } from "../../src/requirements/parse-amount.js";
 
 describe("Decimal", () => {
   it("is a constructor of its own, with a range and precision no token can exceed", () => {

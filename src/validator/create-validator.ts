@@ -1,22 +1,20 @@
-import { TokenCache } from "./cache/token-cache.js";
-import { PICKET_OPENID_CONFIGURATION_URI } from "./constants.js";
-import { KeyStore } from "./jwks/key-store.js";
-import { RequirementsGate } from "./requirements/requirements-gate.js";
-import { resolveOptions } from "./resolve-options.js";
-import { callHook } from "./shared/call-hook.js";
+import { KeyStore } from "../jwks/key-store.js";
+import { RequirementsGate } from "../requirements/requirements-gate.js";
+import { callHook } from "../shared/call-hook.js";
 import type {
   DecodedToken,
   PicketAccessToken,
   Requirements,
   ValidatorEvent,
   ValidatorOptions,
-} from "./types.js";
-import type { Pipeline } from "./validate-token.js";
-import { plainValidation, reportingValidation } from "./validation-events.js";
-import type { ClaimExpectations } from "./verify/check-claims.js";
-import { decodeUnverified } from "./verify/decode-unverified.js";
-import { TokenReader } from "./verify/read-token.js";
-import { SignatureVerifier } from "./verify/signature-verifier.js";
+} from "../types.js";
+import type { ClaimExpectations } from "../verify/check-claims.js";
+import { decodeUnverified } from "../verify/decode-unverified.js";
+import { TokenReader } from "../verify/read-token.js";
+import { SignatureVerifier } from "../verify/signature-verifier.js";
+import { type ResolvedOptions, resolveOptions } from "./resolve-options.js";
+import { TokenCache } from "./token-cache.js";
+import { type Pipeline, validateToken, validateTokenSync } from "./validate-token.js";
 
 /** A Picket access-token validator. Create one per process and share it. */
 export interface Validator {
@@ -64,8 +62,23 @@ export interface Validator {
  */
 export function createValidator(options: ValidatorOptions): Validator {
   const resolved = resolveOptions(options);
+  const pipeline = wirePipeline(resolved);
+  return {
+    validate: (token, requirements) => validateToken(pipeline, token, requirements),
+    validateSync: (token, requirements) => validateTokenSync(pipeline, token, requirements),
+    ready: () => pipeline.store.ensureLoaded(),
+    refresh: () => pipeline.store.refresh(),
+    decodeUnverified,
+    requirements: pipeline.gate.base,
+  };
+}
+
+/**
+ * The one place a validator's parts are made and wired together, from resolved options: the
+ * requirements gate, the token cache, the token reader, the key store, the signature verifier.
+ */
+export function wirePipeline(resolved: ResolvedOptions): Pipeline {
   const { clock, onEvent } = resolved;
-  const emit = (event: ValidatorEvent): void => callHook(onEvent, event);
   const expectations: ClaimExpectations = {
     issuer: resolved.issuer,
     audience: resolved.projectId,
@@ -80,16 +93,11 @@ export function createValidator(options: ValidatorOptions): Validator {
     clock,
     fetch: resolved.fetch,
     settings: resolved.jwksCache,
-    emit,
-    // Only the default address may have moved; a jwksUri the user gave is used as given.
-    discoveryUri:
-      options.jwksUri === undefined && resolved.jwksUri !== undefined
-        ? PICKET_OPENID_CONFIGURATION_URI
-        : undefined,
+    emit: (event) => callHook(onEvent, event),
+    discoveryUri: resolved.discoveryUri,
   });
-  const gate = new RequirementsGate(resolved.requirements);
-  const pipeline: Pipeline = {
-    gate,
+  return {
+    gate: new RequirementsGate(resolved.requirements),
     cache:
       resolved.tokenCacheMax === undefined
         ? undefined
@@ -99,15 +107,6 @@ export function createValidator(options: ValidatorOptions): Validator {
     verifier: new SignatureVerifier(),
     expectations,
     clock,
-  };
-  const { validate, validateSync } =
-    onEvent === undefined ? plainValidation(pipeline) : reportingValidation(pipeline, emit);
-  return {
-    validate,
-    validateSync,
-    ready: () => store.ensureLoaded(),
-    refresh: () => store.refresh(),
-    decodeUnverified,
-    requirements: gate.base,
+    emit: onEvent === undefined ? undefined : (event: ValidatorEvent) => callHook(onEvent, event),
   };
 }

@@ -1,16 +1,12 @@
 import { LRUCache } from "lru-cache";
 import type { VerificationKey } from "../jwks/import-key-set.js";
-import { evaluateRequirements } from "../requirements/check-requirements.js";
-import type { NormalizedRequirements } from "../requirements/normalize-requirements.js";
-import type { PicketAccessToken, RequirementsResult } from "../types.js";
+import type { PicketAccessToken } from "../types.js";
 import { type ClaimExpectations, checkTimes } from "../verify/check-claims.js";
 
-/** A verified token: its frozen claims, the key that verified it, its last requirements verdict. */
+/** A verified token: its frozen claims and the key that verified it. */
 export interface CachedToken {
   claims: PicketAccessToken;
   key: VerificationKey;
-  /** The last requirements checked against this token, and their verdict: claims never change. */
-  checked?: { requirements: NormalizedRequirements; result: RequirementsResult };
 }
 
 interface Entry {
@@ -80,20 +76,6 @@ export class TokenCache {
     if (this.#seen.size >= this.#max) this.#seen.clear();
     this.#seen.add(mark);
   }
-}
-
-/**
- * The requirements verdict for a verified token, remembered on its entry: a token's claims never
- * change, so a route that checks the same requirements again gets the verdict for free.
- */
-export function verdictFor(
-  entry: CachedToken,
-  requirements: NormalizedRequirements,
-): RequirementsResult {
-  if (entry.checked?.requirements === requirements) return entry.checked.result;
-  const result = evaluateRequirements(entry.claims, requirements);
-  entry.checked = { requirements, result };
-  return result;
 }
 
 /**

@@ -1,18 +1,22 @@
 import { describe, expect, it, vi } from "vitest";
-import type { ErrorCode, PicketAccessToken, Requirements } from "../src/index.js";
-import { createTestIssuer, type TestIssuer } from "../src/testing/index.js";
-import { type Pipeline, validateToken, validateTokenSync } from "../src/validate-token.js";
-import { createManualClock } from "./helpers/clock.js";
-import { expectCode } from "./helpers/expect-code.js";
-import { stubFetch } from "./helpers/fetch-stub.js";
+import type { ErrorCode, PicketAccessToken, Requirements } from "../../src/index.js";
+import { createTestIssuer, type TestIssuer } from "../../src/testing/index.js";
+import {
+  type Pipeline,
+  validateToken,
+  validateTokenSync,
+} from "../../src/validator/validate-token.js";
+import { createManualClock } from "../helpers/clock.js";
+import { expectCode } from "../helpers/expect-code.js";
+import { stubFetch } from "../helpers/fetch-stub.js";
 import {
   encodePart,
   flipSignatureBit,
   forgeToken,
   hmacSigner,
   privateKeyOf,
-} from "./helpers/forge.js";
-import { createPipeline } from "./helpers/pipeline.js";
+} from "../helpers/forge.js";
+import { createPipeline } from "../helpers/pipeline.js";
 
 const PROJECT_ID = "0b5d3c4e-7f21-4a9b-8c6d-2e1f0a9b8c7d";
 const CONTRACT = "0x8a90CAb2b38dba80c64b7734e58Ee1dB38B8992e";

@@ -1,17 +1,17 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, expectTypeOf, it } from "vitest";
+import { describeMilliseconds } from "../../src/shared/parse-duration.js";
+import type { JwksCacheOptions, TokenCacheOptions, ValidatorOptions } from "../../src/types.js";
 import {
   knownOptionKeys,
   OPTION_DEFAULT_LIST,
   OPTION_DEFAULTS,
   type OptionDefault,
   type OptionDefaults,
-} from "../src/defaults.js";
-import { resolveOptions } from "../src/resolve-options.js";
-import { describeMilliseconds } from "../src/shared/parse-duration.js";
-import type { JwksCacheOptions, TokenCacheOptions, ValidatorOptions } from "../src/types.js";
+} from "../../src/validator/defaults.js";
+import { resolveOptions } from "../../src/validator/resolve-options.js";
 
-const README = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+const README = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
 
 type Head<K> = K extends `${infer H}.${string}` ? H : K;
 type Tail<K, G extends string> = K extends `${G}.${infer T}` ? T : never;

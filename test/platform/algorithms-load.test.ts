@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 // file (which a runner may report as an error instead of a failed test).
 describe("the algorithm table", () => {
   it("loads, with every supported algorithm under its own name", async () => {
-    const { SUPPORTED_ALGORITHMS } = await import("../../src/verify/algorithms.js");
+    const { SUPPORTED_ALGORITHMS } = await import("../../src/platform/algorithms.js");
     expect(SUPPORTED_ALGORITHMS.get("ES256")).toEqual({
       name: "ES256",
       hash: "sha256",

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { discoverJwksUri } from "../../src/jwks/discover-jwks-uri.js";
+import { discoverJwksUri } from "../../src/jwks/fetch-jwks.js";
 import { rejectionOf } from "../helpers/expect-code.js";
 import { type JwksTestServer, respond, startJwksServer } from "../helpers/jwks-server.js";
 

@@ -1,12 +1,12 @@
 import { generateKeyPairSync, type KeyObject } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { createValidator } from "../../src/index.js";
-import { createTestIssuer } from "../../src/testing/index.js";
 import {
   type AlgorithmSpec,
   keyFitsAlgorithm,
   SUPPORTED_ALGORITHMS,
-} from "../../src/verify/algorithms.js";
+} from "../../src/platform/algorithms.js";
+import { createTestIssuer } from "../../src/testing/index.js";
 import { rejectionOf } from "../helpers/expect-code.js";
 import {
   ecdsaSigner,

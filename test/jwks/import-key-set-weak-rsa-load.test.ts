@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 // (which a runner may report as an error instead of a failed test).
 describe("the ROCA fingerprint table", () => {
   it("loads, and its check runs", async () => {
-    const { isWeakRsaKey } = await import("../../src/jwks/weak-rsa-key.js");
+    const { isWeakRsaKey } = await import("../../src/jwks/import-key-set.js");
     expect(isWeakRsaKey("AQAB", "AQAB")).toBe(true);
   });
 });

@@ -1,22 +1,28 @@
-import { knownOptionKeys, OPTION_DEFAULTS, type OptionDefault } from "./defaults.js";
-import type { KeyStoreSettings } from "./jwks/key-store.js";
-import { checkDurationRange, parseDuration } from "./shared/parse-duration.js";
-import { isSecureUrl } from "./shared/secure-url.js";
-import { refuseUnknownKeys } from "./shared/strict-keys.js";
+import { PICKET_OPENID_CONFIGURATION_URI } from "../constants.js";
+import type { KeyStoreSettings } from "../jwks/key-store.js";
+import { type AlgorithmSpec, SUPPORTED_ALGORITHMS } from "../platform/algorithms.js";
+import { checkDurationRange, parseDuration } from "../shared/parse-duration.js";
+import { checkJwksUri } from "../shared/secure-url.js";
+import { refuseUnknownKeys } from "../shared/strict-keys.js";
 import type {
   JwksCacheOptions,
   Requirements,
   TokenCacheOptions,
   ValidatorEvent,
   ValidatorOptions,
-} from "./types.js";
-import { type AlgorithmSpec, SUPPORTED_ALGORITHMS } from "./verify/algorithms.js";
+} from "../types.js";
+import { knownOptionKeys, OPTION_DEFAULTS, type OptionDefault } from "./defaults.js";
 
 /** Validator options with defaults applied and every value checked. */
 export interface ResolvedOptions {
   projectId: string;
   issuer: string;
   jwksUri: string | undefined;
+  /**
+   * Where the key set's address may be looked up again when it moves: Picket's OpenID
+   * configuration for the default address; `undefined` for a `jwksUri` given (used as given).
+   */
+  discoveryUri: string | undefined;
   jwks: unknown;
   algorithms: ReadonlyMap<string, AlgorithmSpec>;
   clockTolerance: number;
@@ -49,10 +55,15 @@ export function resolveOptions(options: ValidatorOptions): ResolvedOptions {
   if (typeof options.projectId !== "string" || options.projectId.length === 0) {
     throw new TypeError("options.projectId must be the Picket project ID (a non-empty string)");
   }
+  const jwksUri = resolveJwksUri(options);
   return {
     projectId: options.projectId,
     issuer: nonEmptyString(options.issuer ?? D.issuer.value, "issuer"),
-    jwksUri: resolveJwksUri(options),
+    jwksUri,
+    discoveryUri:
+      options.jwksUri === undefined && jwksUri !== undefined
+        ? PICKET_OPENID_CONFIGURATION_URI
+        : undefined,
     jwks: resolveJwks(options.jwks),
     algorithms: resolveAlgorithms(options.algorithms ?? D.algorithms.value),
     clockTolerance: duration(options.clockTolerance, D.clockTolerance),
@@ -105,18 +116,6 @@ function resolveJwksUri(options: ValidatorOptions): string | undefined {
   if (options.jwksUri === undefined)
     return options.jwks === undefined ? D.jwksUri.value : undefined;
   return checkJwksUri(options.jwksUri);
-}
-
-/** Returns the key-set URL as a string, or throws a `TypeError` unless it is `https:` or loopback `http:`. */
-export function checkJwksUri(uri: string | URL): string {
-  let url: URL;
-  try {
-    url = new URL(String(uri));
-  } catch {
-    throw new TypeError("options.jwksUri must be an absolute URL");
-  }
-  if (isSecureUrl(url)) return url.href;
-  throw new TypeError("options.jwksUri must use https: (http: only for loopback hosts)");
 }
 
 function resolveJwks(jwks: unknown): unknown {

@@ -1,12 +1,83 @@
 import type BigNumber from "bignumber.js";
-import type { TokenRequirementKey } from "../types.js";
-import { ZERO } from "./decimal.js";
+import { holderOf } from "../shared/holder-of.js";
+import type { RequirementFailure, RequirementsResult, TokenRequirementKey } from "../types.js";
 import type { NormalizedRequirements } from "./normalize-requirements.js";
-import { isDecimalTokenId, parseAmount, parseTokenId } from "./parse-amount.js";
+import { isDecimalTokenId, parseAmount, parseTokenId, ZERO } from "./parse-amount.js";
 import { addressKey } from "./same-address.js";
 
+const PASS: RequirementsResult = Object.freeze({ ok: true });
+
+/**
+ * Judges a token's claims against normalized requirements with Picket's semantics, in exact
+ * decimal arithmetic: the balances of every requested key (contract, each collection, the
+ * creator, each token ID) are summed and compared with `minTokenBalance` (more than zero where
+ * it is absent or zero); a listed wallet passes whatever it holds. What `checkRequirements` and
+ * the validator's requirements gate both run.
+ */
+export function evaluateRequirements(
+  claims: Readonly<Record<string, unknown>>,
+  requirements: NormalizedRequirements,
+): RequirementsResult {
+  const failures: RequirementFailure[] = [];
+  const { chain, walletAddress: wallet } = holderOf(claims);
+
+  if (requirements.chain !== undefined && requirements.chain !== chain) {
+    failures.push({
+      requirement: "chain",
+      reason: "mismatch",
+      message: `The token is for chain ${String(chain)}, not ${requirements.chain}`,
+      required: requirements.chain,
+      ...(chain === undefined ? {} : { actual: chain }),
+    });
+  }
+
+  const wallets = requirements.allowedWallets;
+  const listed = wallets !== undefined && wallet !== undefined && wallets.has(addressKey(wallet));
+  if (!listed) {
+    const tokenFailure = requirements.tokenTarget ? checkBalance(claims, requirements) : undefined;
+    const tokensMet = requirements.tokenTarget && tokenFailure === undefined;
+    if (!tokensMet) {
+      if (wallets !== undefined) {
+        failures.push({
+          requirement: "allowedWallets",
+          reason: "not_listed",
+          message: "The wallet is not one of the allowed wallets",
+          ...(wallet === undefined ? {} : { actual: wallet }),
+        });
+      }
+      if (tokenFailure !== undefined) failures.push(tokenFailure);
+    }
+  }
+  return failures.length === 0 ? PASS : { ok: false, failures };
+}
+
+function checkBalance(
+  claims: Readonly<Record<string, unknown>>,
+  requirements: NormalizedRequirements,
+): RequirementFailure | undefined {
+  const tally = countBalance(claims, requirements);
+  if (typeof tally === "string") {
+    return { requirement: "tokenBalance", reason: "claim_invalid", message: tally };
+  }
+  const { minimum } = requirements;
+  const met = minimum === undefined ? tally.held.gt(ZERO) : tally.held.gte(minimum);
+  if (met) return undefined;
+  const required = minimum === undefined ? "> 0" : minimum.toFixed();
+  const needs = minimum === undefined ? "more than 0" : `at least ${required}`;
+  const uncounted = tally.requested.filter((key) => !tally.counted.has(key));
+  const nothingFor = uncounted.length === 0 ? "" : ` (nothing counted for ${uncounted.join(", ")})`;
+  return {
+    requirement: "tokenBalance",
+    reason: "insufficient_balance",
+    message: `The wallet holds ${tally.held.toFixed()}; needs ${needs}${nothingFor}`,
+    required,
+    actual: tally.held.toFixed(),
+    uncounted,
+  };
+}
+
 /** What a token's claims count toward token requirements. */
-export interface Tally {
+interface Tally {
   /** The summed balance over every requested key. */
   held: BigNumber;
   /** The requirement keys that were asked for, in Picket's order. */
@@ -20,7 +91,7 @@ export interface Tally {
  * per-key form) where present, else from the flat `tokenBalance` claims. Returns a message
  * instead when a claim that would count is malformed.
  */
-export function countBalance(
+function countBalance(
   claims: Readonly<Record<string, unknown>>,
   requirements: NormalizedRequirements,
 ): Tally | string {

@@ -5,20 +5,20 @@ import {
   type Validator,
   type ValidatorEvent,
   type ValidatorOptions,
-} from "../src/index.js";
-import { createTestIssuer } from "../src/testing/index.js";
-import { plainValidation, reportingValidation } from "../src/validation-events.js";
-import { createManualClock } from "./helpers/clock.js";
-import { expectCode } from "./helpers/expect-code.js";
-import { jsonResponse, stubFetch } from "./helpers/fetch-stub.js";
+} from "../../src/index.js";
+import { createTestIssuer } from "../../src/testing/index.js";
+import { validateToken, validateTokenSync } from "../../src/validator/validate-token.js";
+import { createManualClock } from "../helpers/clock.js";
+import { expectCode } from "../helpers/expect-code.js";
+import { jsonResponse, stubFetch } from "../helpers/fetch-stub.js";
 import {
   encodePart,
   flipSignatureBit,
   forgeToken,
   hmacSigner,
   tokenParts,
-} from "./helpers/forge.js";
-import { createPipeline } from "./helpers/pipeline.js";
+} from "../helpers/forge.js";
+import { createPipeline } from "../helpers/pipeline.js";
 
 const PROJECT_ID = "3c9e1f2a-5b4d-4e6f-8a7b-9c0d1e2f3a4b";
 const CONTRACT = "0x8a90CAb2b38dba80c64b7734e58Ee1dB38B8992e";
@@ -309,27 +309,37 @@ describe("an onEvent that fails", () => {
   );
 });
 
-describe("plainValidation and reportingValidation", () => {
-  const pipeline = () =>
-    createPipeline({ projectId: PROJECT_ID, clock: clock.now, jwks: issuer.jwks });
+describe("the pipeline's events", () => {
+  const pipeline = (onEvent?: (event: ValidatorEvent) => void, tokenCache?: number) =>
+    createPipeline({
+      projectId: PROJECT_ID,
+      clock: clock.now,
+      jwks: issuer.jwks,
+      ...(onEvent === undefined ? {} : { onEvent }),
+      ...(tokenCache === undefined ? {} : { tokenCache }),
+    });
 
-  it("plainValidation gives the same verdicts and reports nothing", async () => {
-    const plain = plainValidation(pipeline());
-    expect((await plain.validate(issuer.sign())).aud).toBe(PROJECT_ID);
-    expect(plain.validateSync(issuer.sign()).aud).toBe(PROJECT_ID);
-    await expectCode(() => plain.validate("a.b"), "ERR_TOKEN_MALFORMED");
-    await expectCode(() => plain.validateSync("a.b"), "ERR_TOKEN_MALFORMED");
+  it("without onEvent, gives the same verdicts", async () => {
+    const plain = pipeline();
+    expect((await validateToken(plain, issuer.sign(), undefined)).aud).toBe(PROJECT_ID);
+    expect(validateTokenSync(plain, issuer.sign(), undefined).aud).toBe(PROJECT_ID);
+    await expectCode(() => validateToken(plain, "a.b", undefined), "ERR_TOKEN_MALFORMED");
+    await expectCode(() => validateTokenSync(plain, "a.b", undefined), "ERR_TOKEN_MALFORMED");
   });
 
-  it("reportingValidation passes claims and errors through as they are", async () => {
+  it("with onEvent, passes claims and errors through as they are", async () => {
     const emit = vi.fn();
-    const reporting = reportingValidation(pipeline(), emit);
-    const token = issuer.sign();
-    const claims = await reporting.validate(token);
+    const reporting = pipeline(emit);
+    const claims = await validateToken(reporting, issuer.sign(), undefined);
     expect(claims.aud).toBe(PROJECT_ID);
-    expect(reporting.validateSync(issuer.sign()).walletAddress).toBe(issuer.walletAddress);
-    const error = await expectCode(() => reporting.validate("a.b"), "ERR_TOKEN_MALFORMED");
-    expect(() => reporting.validateSync("a.b")).toThrow(error.message);
+    expect(validateTokenSync(reporting, issuer.sign(), undefined).walletAddress).toBe(
+      issuer.walletAddress,
+    );
+    const error = await expectCode(
+      () => validateToken(reporting, "a.b", undefined),
+      "ERR_TOKEN_MALFORMED",
+    );
+    expect(() => validateTokenSync(reporting, "a.b", undefined)).toThrow(error.message);
     expect(emit.mock.calls.map(([event]) => event.type)).toEqual([
       "validation_success",
       "validation_success",
@@ -338,23 +348,24 @@ describe("plainValidation and reportingValidation", () => {
     ]);
   });
 
-  it("each call has its own trace: a cached answer does not mark the next call", async () => {
+  it("reports nothing for a programming mistake, which is not a verdict", async () => {
+    const emit = vi.fn();
+    const reporting = pipeline(emit);
+    const malformed = { minTokenBalance: "lots" } as unknown as Requirements;
+    await expect(validateToken(reporting, issuer.sign(), malformed)).rejects.toThrow(TypeError);
+    expect(() => validateTokenSync(reporting, issuer.sign(), malformed)).toThrow(TypeError);
+    expect(emit).not.toHaveBeenCalled();
+  });
+
+  it("each call learns for itself: a cached answer does not mark the next call", async () => {
     const events: ValidatorEvent[] = [];
-    const reporting = reportingValidation(
-      createPipeline({
-        projectId: PROJECT_ID,
-        clock: clock.now,
-        jwks: issuer.jwks,
-        tokenCache: 10,
-      }),
-      (event) => events.push(event),
-    );
+    const reporting = pipeline((event) => events.push(event), 10);
     const token = issuer.sign();
-    await reporting.validate(token);
-    await reporting.validate(token);
-    await reporting.validate(token);
-    await reporting.validate(kidless.sign()).catch(() => undefined);
-    reporting.validateSync(token);
+    await validateToken(reporting, token, undefined);
+    await validateToken(reporting, token, undefined);
+    await validateToken(reporting, token, undefined);
+    await validateToken(reporting, kidless.sign(), undefined).catch(() => undefined);
+    validateTokenSync(reporting, token, undefined);
     expect(events.map((event) => ("cached" in event ? event.cached : undefined))).toEqual([
       false,
       false,
