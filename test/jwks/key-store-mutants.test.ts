@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { ValidatorEvent } from "../../src/index.js";
 import { KeyStore, type KeyStoreSettings } from "../../src/jwks/key-store.js";
 import { type AlgorithmSpec, SUPPORTED_ALGORITHMS } from "../../src/platform/algorithms.js";
@@ -95,5 +95,30 @@ describe("KeyStore discovery failure", () => {
       (event) => event.type === "jwks_fetch_failure" && event.uri === configurationUri,
     );
     expect(failure).toMatchObject({ type: "jwks_fetch_failure", durationMs: 0 });
+  });
+});
+
+describe("KeyStore on a runtime without synchronous key import", () => {
+  it("loads keys given up front asynchronously, with the web platform", async () => {
+    vi.resetModules();
+    vi.doMock("../../src/platform/node.js", () => import("../../src/platform/web.js"));
+    try {
+      const { KeyStore: WebKeyStore } = await import("../../src/jwks/key-store.js");
+      const keys = new WebKeyStore({
+        jwksUri: undefined,
+        jwks: issuer.jwks,
+        algorithms: [ES256],
+        clock: clock.now,
+        fetch: globalThis.fetch,
+        settings: SETTINGS,
+        emit: (event) => events.push(event),
+      });
+      expect(keys.peek("k1", "ES256")).toBeUndefined();
+      await keys.ensureLoaded();
+      expect(keys.peek("k1", "ES256")).toHaveLength(1);
+    } finally {
+      vi.doUnmock("../../src/platform/node.js");
+      vi.resetModules();
+    }
   });
 });
