@@ -104,3 +104,29 @@ describe("RequirementsGate.judge", () => {
     );
   });
 });
+
+describe("RequirementsGate memo of unfrozen requirements", () => {
+  it("reuses the normalized form of an unchanged object", () => {
+    const gate = new RequirementsGate(undefined);
+    const requirements: Requirements = { chain: "ethereum", allowedWallets: [WALLET] };
+    expect(gate.resolve(requirements)).toBe(gate.resolve(requirements));
+  });
+
+  it("counts only own keys as what an object holds, not inherited enumerable ones", () => {
+    const gate = new RequirementsGate(undefined);
+    const requirements: Requirements = { chain: "ethereum" };
+    const first = gate.resolve(requirements);
+    Object.defineProperty(Object.prototype, "inheritedEnumerable", {
+      value: 1,
+      enumerable: true,
+      configurable: true,
+    });
+    let again: unknown;
+    try {
+      again = gate.resolve(requirements);
+    } finally {
+      delete (Object.prototype as Record<string, unknown>).inheritedEnumerable;
+    }
+    expect(again).toBe(first);
+  });
+});
