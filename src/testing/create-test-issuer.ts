@@ -224,10 +224,19 @@ function textOr(value: unknown, fallback: string): string {
 }
 
 function loadKey(privateJwk: JWK | undefined): KeyObject {
-  if (privateJwk === undefined) {
-    return generateKeyPairSync("ec", { namedCurve: "prime256v1" }).privateKey;
-  }
-  return createPrivateKey({ key: privateJwk as JsonWebKey, format: "jwk" });
+  // A new key comes out of the generator as a JWK and is imported afresh: Node 20 can deadlock
+  // when the garbage collector frees a key-generation job while a key it made is exported.
+  const jwk =
+    privateJwk ??
+    // Node's typings know no "jwk" encoding for key generation, which Node has had since 15.9.
+    (
+      generateKeyPairSync("ec", {
+        namedCurve: "prime256v1",
+        publicKeyEncoding: { type: "spki", format: "jwk" },
+        privateKeyEncoding: { type: "pkcs8", format: "jwk" },
+      } as never) as { privateKey: JWK }
+    ).privateKey;
+  return createPrivateKey({ key: jwk as JsonWebKey, format: "jwk" });
 }
 
 function publicJwkOf(privateKey: KeyObject, kid: string): JWK {
