@@ -1,3 +1,5 @@
+import { refuseUnknownKeys } from "../shared/strict-keys.js";
+
 /** What {@link createSigningMessage} builds the message from. */
 export interface SigningMessageRequest {
   /**
@@ -24,6 +26,8 @@ export interface SigningMessageRequest {
 }
 
 const SIWE_FIELDS = ["domain", "uri", "issuedAt", "chainId"] as const;
+// A misspelt `chainType` would silently build the Ethereum text: refuse what is not a field.
+const REQUEST_KEYS = ["format", "statement", "walletAddress", "nonce", "chainType", ...SIWE_FIELDS];
 
 /**
  * Builds the text a wallet signs to log in, exactly as picket-js's `Picket.createSigningMessage`
@@ -43,6 +47,7 @@ export function createSigningMessage(request: SigningMessageRequest): string {
   if (typeof request !== "object" || request === null) {
     throw new TypeError("createSigningMessage: the request must be an object");
   }
+  refuseUnknownKeys(request, REQUEST_KEYS, "createSigningMessage");
   const { format = "simple", statement, walletAddress, nonce } = request;
   for (const [name, value] of Object.entries({ statement, walletAddress, nonce })) {
     if (typeof value !== "string") {

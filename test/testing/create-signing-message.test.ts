@@ -64,4 +64,19 @@ describe("createSigningMessage", () => {
       createSigningMessage({ statement: "s", walletAddress: ADDRESS } as unknown as typeof siwe),
     ).toThrow(/nonce must be a string/);
   });
+
+  it("refuses a misspelt field, which would otherwise build another message", () => {
+    expect(() =>
+      createSigningMessage({
+        statement: "s",
+        walletAddress: ADDRESS,
+        nonce: "n",
+        chaintype: "solana",
+      } as unknown as typeof siwe),
+    ).toThrow(
+      new TypeError(
+        "options.chaintype is not an option of createSigningMessage; did you mean chainType?",
+      ),
+    );
+  });
 });
